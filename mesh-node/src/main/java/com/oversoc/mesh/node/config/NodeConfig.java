@@ -1,0 +1,56 @@
+package com.oversoc.mesh.node.config;
+
+import com.oversoc.mesh.protocol.key.CoordinatorPublicKey;
+import com.oversoc.mesh.protocol.net.Endpoint;
+import com.oversoc.mesh.protocol.net.IpLiteral;
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A validated node configuration. Built only by {@link ConfigLoader}, so every instance is
+ * known to be complete and consistent for its role.
+ *
+ * @param pekko the node's own {@code pekko { }} block (may be empty), passed to its actor system
+ */
+public record NodeConfig(
+    Role role,
+    NodeSettings node,
+    LogSettings log,
+    ControlSettings control,
+    ListenSettings direct,
+    ListenSettings coordinator,
+    RelaySettings relay,
+    Config pekko) {
+
+  /**
+   * @param name the node's name, or empty to use the host name
+   * @param stateDir keys, the cached peer map and the embedded database
+   */
+  public record NodeSettings(Optional<String> name, Path stateDir) {}
+
+  public record LogSettings(LogFormat format, String level) {}
+
+  public enum LogFormat {
+    TEXT,
+    JSON
+  }
+
+  /**
+   * @param coordinators coordinator replicas, tried in turn
+   * @param coordinatorKey the pinned static key of the coordinator
+   * @param authKey a pre-auth key given inline
+   * @param authKeyFile a file holding a pre-auth key, deleted after enrollment
+   */
+  public record ControlSettings(
+      List<Endpoint> coordinators,
+      Optional<CoordinatorPublicKey> coordinatorKey,
+      Optional<SecretString> authKey,
+      Optional<Path> authKeyFile) {}
+
+  /** An address to bind: an IP literal and a port (0 picks a free one). */
+  public record ListenSettings(IpLiteral address, int port) {}
+
+  public record RelaySettings(IpLiteral address, int port, int stunPort) {}
+}
