@@ -35,6 +35,8 @@ public final class CipherState {
   private static final byte[] NO_AD = new byte[0];
 
   private ChaCha20Poly1305 cipher;
+  /** Kept only so that a handshake can snapshot and restore its cipher; zeroed with the key. */
+  private byte[] keyBytes;
   private long nonce;
   private long messageLimit = MAX_NONCE;
 
@@ -48,11 +50,27 @@ public final class CipherState {
 
   /** InitializeKey(k): a new key and nonce 0. */
   void initializeKey(byte[] key) {
-    if (cipher != null) {
-      cipher.destroy();
-    }
+    destroy();
     cipher = new ChaCha20Poly1305(key);
+    keyBytes = key.clone();
     nonce = 0;
+  }
+
+  /** A copy of the key (null without one), for {@link SymmetricState}'s snapshots. */
+  byte[] keyCopy() {
+    return keyBytes == null ? null : keyBytes.clone();
+  }
+
+  /** Puts back a key and nonce taken with {@link #keyCopy()} and {@link #nonce()}. */
+  void restore(byte[] key, long n) {
+    if (key == null) {
+      destroy();
+      cipher = null;
+      keyBytes = null;
+    } else {
+      initializeKey(key);
+    }
+    nonce = n;
   }
 
   public boolean hasKey() {
@@ -201,6 +219,9 @@ public final class CipherState {
   public void destroy() {
     if (cipher != null) {
       cipher.destroy();
+    }
+    if (keyBytes != null) {
+      Arrays.fill(keyBytes, (byte) 0);
     }
   }
 

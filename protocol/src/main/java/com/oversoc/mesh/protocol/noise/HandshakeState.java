@@ -15,8 +15,9 @@ import java.util.function.Function;
 /**
  * A Noise HandshakeState (specification section 5.3) for one side of one handshake: it writes
  * and reads the handshake messages of its {@link NoiseProtocol} in turn, then {@link #split()}s
- * into the two transport {@link CipherState}s. One instance serves one handshake attempt; a
- * failed read leaves it unusable (start a new one), as the specification requires.
+ * into the two transport {@link CipherState}s. One instance serves one handshake attempt. A
+ * message that fails to read changes nothing (see {@link #readMessage}); a failed write, or
+ * {@link #destroy()}, ends the attempt.
  *
  * <p>An IK initiator (who knows the responder's static key) and responder:
  *
@@ -204,23 +205,36 @@ public final class HandshakeState<P extends PublicKey> {
 
   /**
    * ReadMessage(message): processes the next handshake message from the remote party and
-   * returns its payload.
+   * returns its payload. A message that fails leaves this side exactly as it was, so a forged or
+   * corrupted message cannot cancel a handshake whose genuine message is still on its way; a
+   * caller that wants to give up calls {@link #destroy()}.
    *
    * @throws NoiseException if the message is malformed, does not authenticate, carries a
-   *     low-order key, or its static key is refused; the handshake is then unusable
+   *     low-order key, or its static key is refused
    * @throws IllegalStateException if it is this side's turn to write
    */
   public byte[] readMessage(byte[] message) throws NoiseException {
     if (status != Status.IN_PROGRESS || isMyTurnToWrite()) {
       throw new IllegalStateException("not this side's turn to read (" + describe() + ")");
     }
+    SymmetricState.Snapshot before = symmetric.snapshot();
+    EphemeralPublicKey remoteEphemeralBefore = remoteEphemeral;
+    P remoteStaticBefore = remoteStatic;
+    PresharedKey presharedKeyBefore = presharedKey;
+    PrecomputedStaticStatic precomputedBefore = precomputed;
     try {
       byte[] payload = read(message);
       advance();
       return payload;
     } catch (NoiseException e) {
-      fail();
+      symmetric.restore(before);
+      remoteEphemeral = remoteEphemeralBefore;
+      remoteStatic = remoteStaticBefore;
+      presharedKey = presharedKeyBefore;
+      precomputed = precomputedBefore;
       throw e;
+    } finally {
+      before.wipe();
     }
   }
 

@@ -84,6 +84,27 @@ final class SymmetricState {
     return pair;
   }
 
+  /** The whole state, to put back if a message fails (see {@link HandshakeState#readMessage}). */
+  Snapshot snapshot() {
+    return new Snapshot(chainingKey.clone(), hash.clone(), cipher.keyCopy(), cipher.nonce());
+  }
+
+  void restore(Snapshot s) {
+    System.arraycopy(s.chainingKey, 0, chainingKey, 0, HASH_LENGTH);
+    hash = s.hash.clone();
+    cipher.restore(s.key, s.nonce);
+  }
+
+  /** A copy of the secret state; {@link #wipe()} it once it is no longer needed. */
+  record Snapshot(byte[] chainingKey, byte[] hash, byte[] key, long nonce) {
+    void wipe() {
+      Arrays.fill(chainingKey, (byte) 0);
+      if (key != null) {
+        Arrays.fill(key, (byte) 0);
+      }
+    }
+  }
+
   /** Zeros the chaining key and the handshake cipher; the hash stays readable for channel binding. */
   void destroy() {
     Arrays.fill(chainingKey, (byte) 0);

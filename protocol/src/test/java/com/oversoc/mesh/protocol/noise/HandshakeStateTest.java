@@ -64,7 +64,7 @@ class HandshakeStateTest {
         .prologue("ovsgw control v2".getBytes(StandardCharsets.US_ASCII)).localStatic(coordinator).random(random).build();
     NoiseException e = assertThrows(NoiseException.class, () -> r.readMessage(i.writeMessage(new byte[0])));
     assertEquals(NoiseException.Reason.DECRYPT_FAILED, e.reason());
-    assertThrows(IllegalStateException.class, () -> r.writeMessage(new byte[0]), "a failed handshake is finished");
+    assertThrows(IllegalStateException.class, () -> r.writeMessage(new byte[0]), "still waiting for a good first message");
   }
 
   @Test
@@ -79,6 +79,22 @@ class HandshakeStateTest {
         () -> responder(NoiseProtocol.IK).build().readMessage(Arrays.copyOf(message, 95)));
     assertEquals(NoiseException.Reason.MALFORMED, shortOne.reason());
     assertArrayEquals(new byte[8], responder(NoiseProtocol.IK).build().readMessage(message));
+  }
+
+  /** A forged second message changes nothing: the genuine one, arriving later, still completes. */
+  @Test
+  void aFailedReadLeavesTheHandshakeAsItWas() throws Exception {
+    HandshakeState<CoordinatorPublicKey> i = initiator(NoiseProtocol.IK);
+    HandshakeState<MachinePublicKey> r = responder(NoiseProtocol.IK).build();
+    r.readMessage(i.writeMessage(new byte[0]));
+    byte[] genuine = r.writeMessage(new byte[] {9});
+    byte[] forged = genuine.clone();
+    forged[40] ^= 1;
+    assertThrows(NoiseException.class, () -> i.readMessage(forged));
+    assertThrows(NoiseException.class, () -> i.readMessage(new byte[10]));
+    assertFalse(i.isComplete());
+    assertArrayEquals(new byte[] {9}, i.readMessage(genuine));
+    assertArrayEquals(i.handshakeHash(), r.handshakeHash());
   }
 
   @Test
