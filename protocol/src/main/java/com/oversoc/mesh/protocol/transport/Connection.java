@@ -487,7 +487,8 @@ public final class Connection {
 
   /**
    * Reads contiguous bytes into {@code dst}: returns the count, 0 if none is ready yet, -1 once
-   * the peer finished and everything was read.
+   * the peer finished and everything was read. After a {@link TransportEvent.StreamReadable},
+   * read until 0 or -1: the event comes again only after a read returned 0.
    */
   public int read(long streamId, ByteBuffer dst, long now) {
     Stream s = stream(streamId);
@@ -510,11 +511,12 @@ public final class Connection {
         windowUpdates.add(s);
       }
     }
-    if (s.receive.finished()) {
+    if (n == 0 && s.receive.finished()) {
+      // The end is reported once, by the read that finds nothing left; then the direction is done.
       receiveDone(s, now);
-      return n > 0 ? n : -1;
+      return -1;
     }
-    if (s.receive.readable() == 0) {
+    if (s.receive.readable() == 0 && !s.receive.finished()) {
       s.readablePending = false;
     }
     return n;

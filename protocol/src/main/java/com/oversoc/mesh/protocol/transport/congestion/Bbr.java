@@ -18,11 +18,17 @@ import java.util.random.RandomGenerator;
  *      └──────── PROBE_RTT (every 5 s without a new min RTT) ◄──────────────────────────────┘
  * </pre>
  *
- * <p>One deliberate deviation: the draft lowers its short-term bounds (bw_lo, inflight_lo) after
- * any round with a loss. On our WAN leg random loss around 1% is normal and carries no congestion
- * signal, and that rule turns it into a steady throughput cut (the collapse the mesh exists to
- * avoid), so here a round must lose more than {@link #LOSS_THRESH} of its data, the same
- * threshold the draft uses for inflight_hi, before the bounds come down.
+ * <p>One deliberate deviation, so that random loss does not read as congestion: the draft treats
+ * a loss rate above {@link #LOSS_THRESH} (2%) as a sign of a full queue. On our WAN leg random
+ * loss of 1% or more is normal, and that rule turns it into a throughput collapse (the thing the
+ * mesh exists to avoid). This controller also estimates the path's own loss rate, from rounds in
+ * which its model says no queue can exist (Startup rounds in which the delivery rate still grew
+ * by 25%, and ProbeBW DOWN and CRUISE rounds, which send at or below the estimated bandwidth),
+ * and reads only loss in excess of that baseline as congestion: every place the draft compares
+ * with LOSS_THRESH compares with {@code pathLoss + LOSS_THRESH} instead (capped by
+ * {@link #MAX_PATH_LOSS}), plus two standard deviations of binomial noise so that a small
+ * window's unlucky round is not a signal. On a clean path the baseline is zero and the test is
+ * the draft's.
  */
 final class Bbr implements CongestionController {
   // Constants of draft-ietf-ccwg-bbr section 2.
@@ -52,6 +58,12 @@ final class Bbr implements CongestionController {
   /** ProbeBW waits 2 s plus up to 1 s before probing again (draft PickProbeWait). */
   static final long PROBE_WAIT_BASE_NANOS = 2_000_000_000L;
   static final long PROBE_WAIT_RANDOM_NANOS = 1_000_000_000L;
+  /** Highest path loss rate treated as random rather than congestion. */
+  static final double MAX_PATH_LOSS = 0.30;
+  /** Standard deviations of binomial noise tolerated above the expected path loss. */
+  static final double LOSS_SIGNIFICANCE = 2.0;
+  /** Weight of one round in the path loss estimate, once {@code 1/samples} has fallen below it. */
+  static final double PATH_LOSS_GAIN = 0.125;
   /** Bounds of the send quantum (draft BBRSetSendQuantum). */
   static final long MAX_SEND_QUANTUM = 64 * 1024;
   private static final int MSS = TransportSpec.MAX_PACKET_SIZE;
@@ -104,6 +116,9 @@ final class Bbr implements CongestionController {
   private long lossInRoundBytes;
   private long deliveredInRoundBytes;
   private int lossEventsInRound;
+  private double pathLoss;
+  private long pathLossSamples;
+  private long maxBwAtRoundStart;
 
   // ProbeBW.
   private AckPhase ackPhase = AckPhase.INIT;
@@ -170,11 +185,12 @@ final class Bbr implements CongestionController {
     }
     long txInFlight = packet.txInFlight();
     long lost = connectionLostBytes - packet.lostAtSend();
-    if (lost > txInFlight * LOSS_THRESH) {
+    if (lossExceedsPath(lost, txInFlight)) {
       // Estimate the inflight at which loss crossed the threshold (draft BBRInflightHiFromLostPacket).
       long inflightPrev = txInFlight - packet.size;
       long lostPrev = lost - packet.size;
-      double lostPrefix = (LOSS_THRESH * inflightPrev - lostPrev) / (1 - LOSS_THRESH);
+      double thresh = lossThreshold();
+      double lostPrefix = (thresh * inflightPrev - lostPrev) / (1 - thresh);
       long inflightAtLoss = inflightPrev + (long) Math.max(lostPrefix, 0);
       handleInflightTooHigh(inflightAtLoss, packet.appLimited(), now);
     }
@@ -257,6 +273,7 @@ final class Bbr implements CongestionController {
     if (!lossRoundStart) {
       return;
     }
+    updatePathLoss();
     adaptLowerBoundsFromCongestion();
     lossInRoundBytes = 0;
     deliveredInRoundBytes = 0;
@@ -264,8 +281,48 @@ final class Bbr implements CongestionController {
   }
 
   private boolean roundLossTooHigh() {
+    return lossExceedsPath(lossInRoundBytes, lossInRoundBytes + deliveredInRoundBytes);
+  }
+
+  /**
+   * True if losing {@code lost} of {@code total} bytes is more than the path's own loss explains:
+   * above {@code pathLoss + LOSS_THRESH} by more than {@link #LOSS_SIGNIFICANCE} standard
+   * deviations of the binomial count, so that a small window's unlucky round is not read as a
+   * full queue. With no path loss this is exactly the draft's test.
+   */
+  boolean lossExceedsPath(long lost, long total) {
+    if (total <= 0 || lost <= 0) {
+      return false;
+    }
+    double n = (double) total / MSS;
+    double p = Math.min(pathLoss, MAX_PATH_LOSS);
+    double allowed = n * (p + LOSS_THRESH) + LOSS_SIGNIFICANCE * Math.sqrt(n * p * (1 - p));
+    return (double) lost / MSS > allowed;
+  }
+
+  /** Loss rate above which loss means congestion: the path's own loss plus the draft's threshold. */
+  double lossThreshold() {
+    return Math.min(pathLoss, MAX_PATH_LOSS) + LOSS_THRESH;
+  }
+
+  double pathLoss() {
+    return pathLoss;
+  }
+
+  /** Learns the path's loss rate from a round the model says ran without a queue. */
+  private void updatePathLoss() {
     long total = lossInRoundBytes + deliveredInRoundBytes;
-    return total > 0 && lossInRoundBytes > total * LOSS_THRESH;
+    boolean stillGrowing = state == State.STARTUP && maxBw >= maxBwAtRoundStart * STARTUP_FULL_BW_GROWTH
+        && maxBwAtRoundStart > 0;
+    boolean belowModel = state == State.PROBE_BW_DOWN || state == State.PROBE_BW_CRUISE;
+    maxBwAtRoundStart = maxBw;
+    if (total <= 0 || !(stillGrowing || belowModel)) {
+      return;
+    }
+    double roundLoss = (double) lossInRoundBytes / total;
+    pathLossSamples++;
+    double gain = Math.max(PATH_LOSS_GAIN, 1.0 / pathLossSamples);
+    pathLoss += gain * (roundLoss - pathLoss);
   }
 
   private void adaptLowerBoundsFromCongestion() {
@@ -492,8 +549,8 @@ final class Bbr implements CongestionController {
     }
   }
 
-  private static boolean isInflightTooHigh(RateSample rs) {
-    return rs.lost() > rs.txInFlight() * LOSS_THRESH;
+  private boolean isInflightTooHigh(RateSample rs) {
+    return lossExceedsPath(rs.lost(), rs.txInFlight());
   }
 
   private void handleInflightTooHigh(long txInFlight, boolean appLimited, long now) {

@@ -41,6 +41,13 @@ public final class Recovery {
     }
   }
 
+  /** Cap of the adaptive packet threshold: beyond this much reordering, time decides. */
+  static final int MAX_PACKET_THRESHOLD = 256;
+  /** Cap of the adaptive time threshold, in eighths of an RTT (2 RTTs). */
+  static final int MAX_TIME_THRESHOLD_NUM = 16;
+  /** Declared-lost ranges remembered for spurious-loss detection. */
+  static final int DECLARED_LOST_MEMORY = 64;
+
   private final SentPacketLog log = new SentPacketLog();
   private final RttEstimator rtt = new RttEstimator();
   private final DeliveryRateEstimator rate = new DeliveryRateEstimator();
@@ -59,6 +66,11 @@ public final class Recovery {
   private int probesWanted;
   private long lostPackets;
   private long firstRttSampleTime = -1;
+  /** Recently declared-lost packet numbers: an ACK for one of them reveals reordering. */
+  private final RangeSet declaredLost = new RangeSet();
+  private int packetThreshold = TransportSpec.PACKET_THRESHOLD;
+  private int timeThresholdNum = TransportSpec.TIME_THRESHOLD_NUM;
+  private long spuriousLosses;
   private final List<SentPacket> scratchLost = new ArrayList<>();
   private final List<SentPacket> pending = new ArrayList<>();
   private long ackTime;
@@ -129,6 +141,7 @@ public final class Recovery {
     long floor = log.firstNumber();
     long end = log.endNumber();
     for (PacketRange r : ack.ranges()) {
+      detectSpuriousLoss(r, ack.largest());
       long from = Math.max(r.first(), floor);
       long to = Math.min(r.last() + 1, end);
       if (from >= to) {
@@ -164,6 +177,39 @@ public final class Recovery {
       listener.onPacketAcked(p);
     }
     pending.clear();
+  }
+
+  /**
+   * An ACK for a packet already declared lost means the path reorders more than the thresholds
+   * allow (RFC 9002 6.1 permits adapting them): widen the packet threshold to the observed
+   * distance and the time threshold by 1/8 RTT per event, both capped, as RACK does.
+   */
+  private void detectSpuriousLoss(PacketRange r, long largest) {
+    if (declaredLost.isEmpty() || r.last() < declaredLost.min() || r.first() >= declaredLost.maxExclusive()) {
+      return;
+    }
+    long lowest = Long.MAX_VALUE;
+    long count = 0;
+    for (int i = 0; i < declaredLost.rangeCount(); i++) {
+      long s = Math.max(declaredLost.start(i), r.first());
+      long e = Math.min(declaredLost.end(i), r.last() + 1);
+      if (s < e) {
+        lowest = Math.min(lowest, s);
+        count += e - s;
+      }
+    }
+    if (count == 0) {
+      return;
+    }
+    declaredLost.remove(r.first(), r.last() + 1);
+    spuriousLosses += count;
+    long distance = largest - lowest + 1;
+    packetThreshold = (int) Math.min(Math.max(packetThreshold, distance), MAX_PACKET_THRESHOLD);
+    timeThresholdNum = Math.min(timeThresholdNum + 1, MAX_TIME_THRESHOLD_NUM);
+  }
+
+  public long spuriousLosses() {
+    return spuriousLosses;
   }
 
   private void ackNumbers(long from, long to) {
@@ -211,7 +257,7 @@ public final class Recovery {
       return;
     }
     long lossDelay = Math.max(
-        Math.max(rtt.latest(), rtt.smoothed()) * TransportSpec.TIME_THRESHOLD_NUM / TransportSpec.TIME_THRESHOLD_DEN,
+        Math.max(rtt.latest(), rtt.smoothed()) * timeThresholdNum / TransportSpec.TIME_THRESHOLD_DEN,
         TransportSpec.GRANULARITY_NANOS);
     long lostSendTime = now - lossDelay;
     // Packets are in send order, so both thresholds hold for a prefix of the log: stop at the
@@ -222,7 +268,7 @@ public final class Recovery {
       if (p == null) {
         continue;
       }
-      if (p.timeSent <= lostSendTime || largestAcked - pn >= TransportSpec.PACKET_THRESHOLD) {
+      if (p.timeSent <= lostSendTime || largestAcked - pn >= packetThreshold) {
         scratchLost.add(p);
       } else {
         lossTime = p.timeSent + lossDelay;
@@ -237,9 +283,11 @@ public final class Recovery {
       bytesInFlight -= p.size;
       ackElicitingInFlight--;
       lostPackets++;
+      declaredLost.add(p.packetNumber, p.packetNumber + 1);
       rate.onPacketLost(p);
       listener.onPacketLost(p, rate.lost());
     }
+    declaredLost.keepHighest(DECLARED_LOST_MEMORY);
     if (isPersistentCongestion(scratchLost)) {
       listener.onPersistentCongestion(now);
     }
