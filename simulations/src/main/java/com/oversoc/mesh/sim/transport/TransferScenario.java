@@ -63,81 +63,133 @@ public final class TransferScenario {
   public record Result(boolean completed, long virtualNanos, Direction up, Direction down,
       ConnectionStats platform, ConnectionStats gateway, LinkStats upLink, LinkStats downLink, long events) {}
 
-  private final Setup setup;
-  private final Scheduler scheduler = new Scheduler(new ManualClock());
-  private final Receiver upReceiver;
-  private final Receiver downReceiver;
-  private final Map<Long, Writer> platformWriters = new HashMap<>();
-  private final Map<Long, Writer> gatewayWriters = new HashMap<>();
+  private TransferScenario() {}
 
-  private TransferScenario(Setup setup) {
-    this.setup = setup;
-    long perStream = setup.bytesPerDirection / setup.streams;
-    this.upReceiver = new Receiver(setup.streams, perStream, 0);
-    this.downReceiver = new Receiver(setup.streams, perStream, 1);
-  }
-
+  /** Runs one platform-gateway pair over two fresh links until both directions are verified or time runs out. */
   public static Result run(Setup setup) {
-    return new TransferScenario(setup).execute();
-  }
-
-  private Result execute() {
+    Scheduler scheduler = new Scheduler(new ManualClock());
     SplittableRandom seeds = new SplittableRandom(setup.seed);
-    long now = scheduler.now();
-    Connection platform = Connection.platform(setup.config, seeds.split(), now);
-    Connection gateway = Connection.gateway(setup.config, platform.connectionId(), seeds.split(), now);
     SimulatedLink upLink = new SimulatedLink(scheduler, setup.up, seeds.split());
     SimulatedLink downLink = new SimulatedLink(scheduler, setup.down, seeds.split());
-    SimulatedEndpoint p = new SimulatedEndpoint(scheduler, platform);
-    SimulatedEndpoint g = new SimulatedEndpoint(scheduler, gateway);
-    p.sendTo(upLink, g);
-    g.sendTo(downLink, p);
-    long perStream = setup.bytesPerDirection / setup.streams;
-    p.setApplication((e, ep) -> onPlatformEvent(e, ep, perStream));
-    g.setApplication((e, ep) -> onGatewayEvent(e, ep, perStream));
     if (setup.switchAtNanos >= 0) {
       scheduler.at(setup.switchAtNanos, () -> {
         upLink.setProfile(setup.upAfter);
         downLink.setProfile(setup.downAfter);
       });
     }
-    for (int i = 0; i < setup.streams; i++) {
-      try {
-        long id = platform.openStream("192.0.2.10", 8443, now);
-        Writer w = new Writer(id, perStream, 0);
-        platformWriters.put(id, w);
-        w.pump(platform, now);
-      } catch (StreamOpenException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    p.service();
-    boolean completed = scheduler.runUntil(() -> upReceiver.done() && downReceiver.done(), setup.timeLimitNanos);
-    return new Result(completed, scheduler.now(), upReceiver.direction(), downReceiver.direction(),
-        platform.stats(), gateway.stats(), upLink.stats(), downLink.stats(), scheduler.executed());
+    Pair pair = new Pair(scheduler, upLink, downLink, setup.config, setup.streams, setup.bytesPerDirection,
+        setup.bytesPerDirection, seeds.split());
+    pair.start();
+    boolean completed = scheduler.runUntil(pair::done, setup.timeLimitNanos);
+    return new Result(completed, scheduler.now(), pair.up(), pair.down(), pair.platform().stats(),
+        pair.gateway().stats(), upLink.stats(), downLink.stats(), scheduler.executed());
   }
 
-  private void onPlatformEvent(TransportEvent e, SimulatedEndpoint ep, long perStream) {
-    Connection c = ep.connection();
-    switch (e) {
-      case TransportEvent.StreamWritable w -> platformWriters.get(w.streamId()).pump(c, ep.now());
-      case TransportEvent.StreamReadable r -> downReceiver.drain(c, r.streamId(), ep.now());
-      default -> { }
-    }
-  }
+  /**
+   * A platform and a gateway on a shared scheduler and links: the platform opens the streams and
+   * sends {@code upBytes} in total, the gateway accepts and sends {@code downBytes} back. Several
+   * pairs on the same links share their bottleneck.
+   */
+  public static final class Pair {
+    private final Scheduler scheduler;
+    private final SimulatedEndpoint platformEndpoint;
+    private final SimulatedEndpoint gatewayEndpoint;
+    private final int streams;
+    private final long upPerStream;
+    private final long downPerStream;
+    private final Receiver upReceiver;
+    private final Receiver downReceiver;
+    private final Map<Long, Writer> platformWriters = new HashMap<>();
+    private final Map<Long, Writer> gatewayWriters = new HashMap<>();
 
-  private void onGatewayEvent(TransportEvent e, SimulatedEndpoint ep, long perStream) {
-    Connection c = ep.connection();
-    switch (e) {
-      case TransportEvent.StreamOpened o -> {
-        c.answerOpen(o.streamId(), StreamOpenResult.OK, ep.now());
-        Writer w = new Writer(o.streamId(), perStream, 1);
-        gatewayWriters.put(o.streamId(), w);
-        w.pump(c, ep.now());
+    public Pair(Scheduler scheduler, SimulatedLink upLink, SimulatedLink downLink, TransportConfig config,
+        int streams, long upBytes, long downBytes, SplittableRandom random) {
+      this.scheduler = scheduler;
+      this.streams = streams;
+      this.upPerStream = upBytes / streams;
+      this.downPerStream = downBytes / streams;
+      long now = scheduler.now();
+      Connection platform = Connection.platform(config, random.split(), now);
+      Connection gateway = Connection.gateway(config, platform.connectionId(), random.split(), now);
+      platformEndpoint = new SimulatedEndpoint(scheduler, platform);
+      gatewayEndpoint = new SimulatedEndpoint(scheduler, gateway);
+      platformEndpoint.sendTo(upLink, gatewayEndpoint);
+      gatewayEndpoint.sendTo(downLink, platformEndpoint);
+      upReceiver = new Receiver(streams, upPerStream, 0);
+      downReceiver = new Receiver(streams, downPerStream, 1);
+      platformEndpoint.setApplication(this::onPlatformEvent);
+      gatewayEndpoint.setApplication(this::onGatewayEvent);
+    }
+
+    /** Opens the streams and starts writing, at the scheduler's current time. */
+    public void start() {
+      Connection platform = platformEndpoint.connection();
+      long now = scheduler.now();
+      for (int i = 0; i < streams; i++) {
+        try {
+          long id = platform.openStream("192.0.2.10", 8443, now);
+          Writer w = new Writer(id, upPerStream, 0);
+          platformWriters.put(id, w);
+          w.pump(platform, now);
+        } catch (StreamOpenException e) {
+          throw new IllegalStateException(e);
+        }
       }
-      case TransportEvent.StreamWritable w -> gatewayWriters.get(w.streamId()).pump(c, ep.now());
-      case TransportEvent.StreamReadable r -> upReceiver.drain(c, r.streamId(), ep.now());
-      default -> { }
+      platformEndpoint.service();
+    }
+
+    public boolean done() {
+      return upReceiver.done() && downReceiver.done();
+    }
+
+    public Connection platform() {
+      return platformEndpoint.connection();
+    }
+
+    public Connection gateway() {
+      return gatewayEndpoint.connection();
+    }
+
+    /** Stream bytes the gateway has read so far. */
+    public long receivedUp() {
+      return upReceiver.received;
+    }
+
+    /** Stream bytes the platform has read so far. */
+    public long receivedDown() {
+      return downReceiver.received;
+    }
+
+    public Direction up() {
+      return upReceiver.direction();
+    }
+
+    public Direction down() {
+      return downReceiver.direction();
+    }
+
+    private void onPlatformEvent(TransportEvent e, SimulatedEndpoint ep) {
+      Connection c = ep.connection();
+      switch (e) {
+        case TransportEvent.StreamWritable w -> platformWriters.get(w.streamId()).pump(c, ep.now());
+        case TransportEvent.StreamReadable r -> downReceiver.drain(c, r.streamId(), ep.now());
+        default -> { }
+      }
+    }
+
+    private void onGatewayEvent(TransportEvent e, SimulatedEndpoint ep) {
+      Connection c = ep.connection();
+      switch (e) {
+        case TransportEvent.StreamOpened o -> {
+          c.answerOpen(o.streamId(), StreamOpenResult.OK, ep.now());
+          Writer w = new Writer(o.streamId(), downPerStream, 1);
+          gatewayWriters.put(o.streamId(), w);
+          w.pump(c, ep.now());
+        }
+        case TransportEvent.StreamWritable w -> gatewayWriters.get(w.streamId()).pump(c, ep.now());
+        case TransportEvent.StreamReadable r -> upReceiver.drain(c, r.streamId(), ep.now());
+        default -> { }
+      }
     }
   }
 

@@ -64,6 +64,8 @@ final class Bbr implements CongestionController {
   static final double LOSS_SIGNIFICANCE = 2.0;
   /** Weight of one round in the path loss estimate, once {@code 1/samples} has fallen below it. */
   static final double PATH_LOSS_GAIN = 0.125;
+  /** Upper bound of the ACK-aggregation allowance, as time at the estimated bandwidth. */
+  static final long EXTRA_ACKED_MAX_NANOS = 100_000_000L;
   /** Bounds of the send quantum (draft BBRSetSendQuantum). */
   static final long MAX_SEND_QUANTUM = 64 * 1024;
   private static final int MSS = TransportSpec.MAX_PACKET_SIZE;
@@ -687,8 +689,21 @@ final class Bbr implements CongestionController {
     sendQuantum = Math.max(Math.min(quantum, MAX_SEND_QUANTUM), 2L * MSS);
   }
 
+  /**
+   * Window allowance for ACK aggregation: the filtered extra-acked estimate, once the pipe is
+   * full, at most {@link #EXTRA_ACKED_MAX_NANOS} of sending at the estimated bandwidth (as Linux
+   * BBR bounds it; an unbounded estimate inflates the window into a standing queue).
+   */
+  private long ackAggregationCwnd() {
+    if (!filledPipe) {
+      return 0;
+    }
+    long cap = (long) (bw * (EXTRA_ACKED_MAX_NANOS / NANOS_PER_SECOND));
+    return Math.min(extraAckedFilter.get(roundCount), cap);
+  }
+
   private void setCwnd(RateSample rs) {
-    long maxInflight = quantizationBudget(bdp(bw, cwndGain) + extraAckedFilter.get(roundCount));
+    long maxInflight = quantizationBudget(bdp(bw, cwndGain) + ackAggregationCwnd());
     if (filledPipe) {
       cwnd = Math.min(cwnd + rs.newlyAcked(), maxInflight);
     } else if (cwnd < maxInflight || delivered < CongestionControl.INITIAL_WINDOW) {
