@@ -378,7 +378,8 @@ public final class Connection {
 
   private void onStreamOpenResult(StreamOpenResultFrame f, long now) {
     if (role == Role.GATEWAY) {
-      closeWithError(ConnectionError.PROTOCOL_VIOLATION, "STREAM_OPEN_RESULT sent to the gateway", now);
+      // The gateway never opens, so an answer refers to nothing (it is the platform refusing a
+      // STREAM_OPEN this side should not have sent); there is nothing to undo.
       return;
     }
     Stream s = peerStream(f.streamId(), now);
