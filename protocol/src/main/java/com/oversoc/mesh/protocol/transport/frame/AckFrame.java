@@ -116,11 +116,16 @@ public record AckFrame(long ackDelayMicros, List<PacketRange> ranges) implements
     long delay = in.getInt() & MAX_U32;
     int extra = in.get() & 0xff;
     long firstLength = in.getInt() & MAX_U32;
-    FrameException.require(largest >= 0, FrameError.INVALID_FIELD, "ACK largest is negative");
-    FrameException.require(extra + 1 <= MAX_RANGES, FrameError.INVALID_FIELD,
-        "ACK has " + (extra + 1) + " ranges, at most " + MAX_RANGES);
+    if (largest < 0) {
+      throw new FrameException(FrameError.INVALID_FIELD, "ACK largest is negative");
+    }
+    if (extra + 1 > MAX_RANGES) {
+      throw new FrameException(FrameError.INVALID_FIELD, "ACK has " + (extra + 1) + " ranges, at most " + MAX_RANGES);
+    }
     FrameException.need(in, extra * RANGE_SIZE, FrameType.ACK);
-    FrameException.require(firstLength <= largest, FrameError.INVALID_FIELD, "ACK first range goes below 0");
+    if (firstLength > largest) {
+      throw new FrameException(FrameError.INVALID_FIELD, "ACK first range goes below 0");
+    }
     List<PacketRange> ranges = new ArrayList<>(extra + 1);
     long first = largest - firstLength;
     ranges.add(new PacketRange(first, largest));
@@ -128,7 +133,9 @@ public record AckFrame(long ackDelayMicros, List<PacketRange> ranges) implements
       long gap = in.getInt() & MAX_U32;
       long length = in.getInt() & MAX_U32;
       long last = first - gap - 2;
-      FrameException.require(last >= 0 && length <= last, FrameError.INVALID_FIELD, "ACK range goes below 0");
+      if (last < 0 || length > last) {
+        throw new FrameException(FrameError.INVALID_FIELD, "ACK range goes below 0");
+      }
       first = last - length;
       ranges.add(new PacketRange(first, last));
     }

@@ -78,8 +78,10 @@ public record CloseFrame(int errorCode, String reason) implements Frame {
     FrameException.need(in, FIXED_SIZE - 1, FrameType.CLOSE);
     int code = in.getShort() & 0xffff;
     int length = in.getShort() & 0xffff;
-    FrameException.require(length <= MAX_REASON_BYTES, FrameError.INVALID_FIELD,
-        "CLOSE reason of " + length + " bytes, at most " + MAX_REASON_BYTES);
+    if (length > MAX_REASON_BYTES) {
+      throw new FrameException(FrameError.INVALID_FIELD,
+          "CLOSE reason of " + length + " bytes, at most " + MAX_REASON_BYTES);
+    }
     FrameException.need(in, length, FrameType.CLOSE);
     ByteBuffer text = in.slice(in.position(), length);
     in.position(in.position() + length);

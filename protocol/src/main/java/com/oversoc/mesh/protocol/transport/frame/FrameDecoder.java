@@ -18,7 +18,9 @@ public final class FrameDecoder {
   public static List<Frame> decodePacket(ByteBuffer packet) throws FrameException {
     PacketHeader.validate(packet);
     ByteBuffer in = packet.slice(packet.position() + PacketHeader.SIZE, packet.remaining() - PacketHeader.SIZE);
-    FrameException.require(in.hasRemaining(), FrameError.NO_FRAMES, "packet has a header and no frame");
+    if (!in.hasRemaining()) {
+      throw new FrameException(FrameError.NO_FRAMES, "packet has a header and no frame");
+    }
     List<Frame> frames = new ArrayList<>(4);
     while (in.hasRemaining()) {
       frames.add(decodeFrame(in));

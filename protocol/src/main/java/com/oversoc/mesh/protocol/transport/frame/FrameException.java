@@ -15,12 +15,6 @@ public final class FrameException extends Exception {
     return error;
   }
 
-  static void require(boolean condition, FrameError error, String detail) throws FrameException {
-    if (!condition) {
-      throw new FrameException(error, detail);
-    }
-  }
-
   /** Fails with {@link FrameError#TRUNCATED} unless {@code in} holds {@code size} more bytes. */
   static void need(java.nio.ByteBuffer in, int size, FrameType type) throws FrameException {
     if (in.remaining() < size) {

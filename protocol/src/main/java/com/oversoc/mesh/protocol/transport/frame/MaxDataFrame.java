@@ -47,7 +47,9 @@ public record MaxDataFrame(long maximum) implements Frame {
   static MaxDataFrame decode(ByteBuffer in) throws FrameException {
     FrameException.need(in, SIZE - 1, FrameType.MAX_DATA);
     long maximum = in.getLong();
-    FrameException.require(maximum >= 0, FrameError.INVALID_FIELD, "MAX_DATA is negative");
+    if (maximum < 0) {
+      throw new FrameException(FrameError.INVALID_FIELD, "MAX_DATA is negative");
+    }
     return new MaxDataFrame(maximum);
   }
 }

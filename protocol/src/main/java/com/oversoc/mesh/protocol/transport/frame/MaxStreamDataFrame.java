@@ -54,7 +54,9 @@ public record MaxStreamDataFrame(long streamId, long maximum) implements Frame {
     FrameException.need(in, SIZE - 1, FrameType.MAX_STREAM_DATA);
     long streamId = in.getInt() & 0xFFFF_FFFFL;
     long maximum = in.getLong();
-    FrameException.require(maximum >= 0, FrameError.INVALID_FIELD, "MAX_STREAM_DATA is negative");
+    if (maximum < 0) {
+      throw new FrameException(FrameError.INVALID_FIELD, "MAX_STREAM_DATA is negative");
+    }
     return new MaxStreamDataFrame(streamId, maximum);
   }
 }

@@ -48,7 +48,9 @@ public record MaxStreamsFrame(long maximum) implements Frame {
   static MaxStreamsFrame decode(ByteBuffer in) throws FrameException {
     FrameException.need(in, SIZE - 1, FrameType.MAX_STREAMS);
     long maximum = in.getLong();
-    FrameException.require(maximum >= 0, FrameError.INVALID_FIELD, "MAX_STREAMS is negative");
+    if (maximum < 0) {
+      throw new FrameException(FrameError.INVALID_FIELD, "MAX_STREAMS is negative");
+    }
     return new MaxStreamsFrame(maximum);
   }
 }

@@ -49,13 +49,19 @@ public final class PacketHeader {
    */
   public static void validate(ByteBuffer packet) throws FrameException {
     int length = packet.remaining();
-    FrameException.require(length >= SIZE, FrameError.PACKET_TOO_SHORT,
-        "a packet has at least " + SIZE + " header bytes, got " + length);
-    FrameException.require(length <= TransportSpec.MAX_PACKET_SIZE, FrameError.PACKET_TOO_LONG,
-        "a packet has at most " + TransportSpec.MAX_PACKET_SIZE + " bytes, got " + length);
+    if (length < SIZE) {
+      throw new FrameException(FrameError.PACKET_TOO_SHORT,
+          "a packet has at least " + SIZE + " header bytes, got " + length);
+    }
+    if (length > TransportSpec.MAX_PACKET_SIZE) {
+      throw new FrameException(FrameError.PACKET_TOO_LONG,
+          "a packet has at most " + TransportSpec.MAX_PACKET_SIZE + " bytes, got " + length);
+    }
     int version = packet.get(packet.position() + VERSION_OFFSET) & 0xff;
-    FrameException.require(version == TransportSpec.VERSION, FrameError.UNSUPPORTED_VERSION,
-        "version " + version + ", this build speaks " + TransportSpec.VERSION);
+    if (version != TransportSpec.VERSION) {
+      throw new FrameException(FrameError.UNSUPPORTED_VERSION,
+          "version " + version + ", this build speaks " + TransportSpec.VERSION);
+    }
   }
 
   public static int connectionId(ByteBuffer packet) {

@@ -60,8 +60,9 @@ public record ResetStreamFrame(long streamId, int errorCode, long finalSize) imp
     long streamId = in.getInt() & 0xFFFF_FFFFL;
     int code = in.getShort() & 0xffff;
     long finalSize = in.getLong();
-    FrameException.require(finalSize >= 0 && finalSize <= StreamFrame.MAX_STREAM_OFFSET,
-        FrameError.INVALID_FIELD, "RESET_STREAM final size " + finalSize);
+    if (finalSize < 0 || finalSize > StreamFrame.MAX_STREAM_OFFSET) {
+      throw new FrameException(FrameError.INVALID_FIELD, "RESET_STREAM final size " + finalSize);
+    }
     return new ResetStreamFrame(streamId, code, finalSize);
   }
 }

@@ -82,8 +82,10 @@ public record StreamFrame(long streamId, long offset, boolean fin, ByteBuffer da
     long offset = in.getLong();
     int length = in.getShort() & 0xffff;
     FrameException.need(in, length, FrameType.STREAM);
-    FrameException.require(offset >= 0 && offset <= MAX_STREAM_OFFSET - length, FrameError.INVALID_FIELD,
-        "STREAM offset " + offset + " + length " + length + " exceeds 2^62 - 1");
+    if (offset < 0 || offset > MAX_STREAM_OFFSET - length) {
+      throw new FrameException(FrameError.INVALID_FIELD,
+          "STREAM offset " + offset + " + length " + length + " exceeds 2^62 - 1");
+    }
     ByteBuffer data = in.slice(in.position(), length).asReadOnlyBuffer();
     in.position(in.position() + length);
     return new StreamFrame(streamId, offset, (typeByte & FrameType.STREAM_FIN_BIT) != 0, data);

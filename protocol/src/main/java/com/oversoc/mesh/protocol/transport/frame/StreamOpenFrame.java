@@ -84,8 +84,10 @@ public record StreamOpenFrame(long streamId, int port, byte[] address) implement
     long streamId = in.getInt() & 0xFFFF_FFFFL;
     int port = in.getShort() & 0xffff;
     int length = in.get() & 0xff;
-    FrameException.require(length <= MAX_ADDRESS_SIZE, FrameError.INVALID_FIELD,
-        "STREAM_OPEN address of " + length + " bytes, at most " + MAX_ADDRESS_SIZE);
+    if (length > MAX_ADDRESS_SIZE) {
+      throw new FrameException(FrameError.INVALID_FIELD,
+          "STREAM_OPEN address of " + length + " bytes, at most " + MAX_ADDRESS_SIZE);
+    }
     FrameException.need(in, length, FrameType.STREAM_OPEN);
     byte[] address = new byte[length];
     in.get(address);
