@@ -109,12 +109,9 @@ public final class Connection {
     this.lastSendTime = now;
     this.nextStreamCheck = now + TransportDefaults.STREAM_TIMER_PERIOD_NANOS;
     pacer.setRate(congestion.pacingRate(), now);
-    if (role == Role.GATEWAY) {
-      long wanted = config.maxIncomingStreams();
-      if (wanted != maxStreamsAdvertised) {
-        maxStreamsAdvertised = Math.max(wanted, maxStreamsAdvertised);
-        maxStreamsPending = wanted > TransportSpec.INITIAL_MAX_STREAMS;
-      }
+    if (role == Role.GATEWAY && config.maxIncomingStreams() > TransportSpec.INITIAL_MAX_STREAMS) {
+      maxStreamsAdvertised = config.maxIncomingStreams();
+      maxStreamsPending = true;
     }
   }
 
@@ -201,7 +198,7 @@ public final class Connection {
         try {
           recovery.onAckReceived(ack, now);
         } catch (Recovery.InvalidAckException e) {
-          closeWithError(ConnectionError.INVALID_ACK, e.getMessage(), now);
+          close(ConnectionError.INVALID_ACK, e.getMessage(), now);
         }
       }
       case StreamFrame f -> onStreamFrame(f, now);
@@ -213,7 +210,7 @@ public final class Connection {
         if (role == Role.PLATFORM) {
           peerMaxStreams = Math.max(peerMaxStreams, f.maximum());
         } else {
-          closeWithError(ConnectionError.PROTOCOL_VIOLATION, "the gateway grants streams, it is not granted any", now);
+          close(ConnectionError.PROTOCOL_VIOLATION, "the gateway grants streams, it is not granted any", now);
         }
       }
       case StreamOpenFrame f -> onStreamOpen(f, now);
@@ -236,13 +233,13 @@ public final class Connection {
   private Stream peerStream(long id, long now) {
     if (role == Role.PLATFORM) {
       if (id >= nextStreamId) {
-        closeWithError(ConnectionError.STREAM_STATE_ERROR, "frame for stream " + id + ", which was never opened", now);
+        close(ConnectionError.STREAM_STATE_ERROR, "frame for stream " + id + ", which was never opened", now);
         return null;
       }
       return streams.get(id);
     }
     if (id >= maxStreamsAdvertised) {
-      closeWithError(ConnectionError.STREAM_LIMIT_ERROR,
+      close(ConnectionError.STREAM_LIMIT_ERROR,
           "stream " + id + " exceeds the granted " + maxStreamsAdvertised + " streams", now);
       return null;
     }
@@ -265,18 +262,18 @@ public final class Connection {
     }
     long end = f.offset() + f.data().remaining();
     if (!s.window.allows(end)) {
-      closeWithError(ConnectionError.FLOW_CONTROL_ERROR,
+      close(ConnectionError.FLOW_CONTROL_ERROR,
           "stream " + s.id + " sent to " + end + ", credit " + s.window.advertised(), now);
       return;
     }
     long grew = s.window.onReceived(end);
     if (!connectionWindow.allows(connectionWindow.highestReceived() + grew)) {
-      closeWithError(ConnectionError.FLOW_CONTROL_ERROR, "connection credit exceeded", now);
+      close(ConnectionError.FLOW_CONTROL_ERROR, "connection credit exceeded", now);
       return;
     }
     connectionWindow.onReceived(connectionWindow.highestReceived() + grew);
     if (s.receive.onData(f.offset(), f.data(), f.fin()) != com.oversoc.mesh.protocol.transport.stream.ReceiveStream.DataResult.OK) {
-      closeWithError(ConnectionError.FINAL_SIZE_ERROR, "stream " + s.id + " data beyond its final size", now);
+      close(ConnectionError.FINAL_SIZE_ERROR, "stream " + s.id + " data beyond its final size", now);
       return;
     }
     s.lastActivity = now;
@@ -305,12 +302,12 @@ public final class Connection {
     }
     long grew = s.window.onReceived(f.finalSize());
     if (!s.window.allows(f.finalSize()) || !connectionWindow.allows(connectionWindow.highestReceived() + grew)) {
-      closeWithError(ConnectionError.FLOW_CONTROL_ERROR, "RESET_STREAM final size beyond credit", now);
+      close(ConnectionError.FLOW_CONTROL_ERROR, "RESET_STREAM final size beyond credit", now);
       return;
     }
     connectionWindow.onReceived(connectionWindow.highestReceived() + grew);
     if (!s.receive.onReset(f.finalSize())) {
-      closeWithError(ConnectionError.FINAL_SIZE_ERROR, "stream " + s.id + " reset with a different final size", now);
+      close(ConnectionError.FINAL_SIZE_ERROR, "stream " + s.id + " reset with a different final size", now);
       return;
     }
     creditConnection(s, f.finalSize());
@@ -697,10 +694,6 @@ public final class Connection {
       s.writeBlocked = false;
       events.add(new TransportEvent.StreamWritable(s.id));
     }
-  }
-
-  private void closeWithError(ConnectionError error, String reason, long now) {
-    close(error, reason, now);
   }
 
   // ---------------------------------------------------------------- recovery hooks

@@ -23,25 +23,21 @@ public enum ConnectionError {
   /** A code this build does not know; never sent. */
   UNRECOGNIZED(-1);
 
+  private static final WireCodes<ConnectionError> CODES = new WireCodes<>(values(), c -> c.wire, UNRECOGNIZED);
+
   private final int wire;
 
   ConnectionError(int wire) {
     this.wire = wire;
   }
 
+  /** The 16-bit wire value; {@link #UNRECOGNIZED} has none and is never sent. */
   public int wire() {
-    if (this == UNRECOGNIZED) {
-      throw new IllegalStateException("UNRECOGNIZED is never sent");
-    }
-    return wire;
+    return WireCodes.checkSendable(wire, this);
   }
 
+  /** The code for a wire value; unknown values (a newer peer) map to {@link #UNRECOGNIZED}. */
   public static ConnectionError fromWire(int wire) {
-    for (ConnectionError e : values()) {
-      if (e.wire == wire && e != UNRECOGNIZED) {
-        return e;
-      }
-    }
-    return UNRECOGNIZED;
+    return CODES.fromWire(wire);
   }
 }

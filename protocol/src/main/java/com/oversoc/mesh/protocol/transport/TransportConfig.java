@@ -26,7 +26,8 @@ public record TransportConfig(
         "at least the initial connection window " + TransportSpec.INITIAL_MAX_DATA);
     require(maxStreamSendBuffer >= TransportSpec.MAX_PACKET_SIZE, "maxStreamSendBuffer", "at least one packet");
     require(maxStreamSendBuffer <= 1L << 30 && maxStreamWindow <= 1L << 30, "buffers", "at most 1 GiB");
-    require(maxIncomingStreams >= 1, "maxIncomingStreams", "at least 1");
+    require(maxIncomingStreams >= TransportSpec.INITIAL_MAX_STREAMS, "maxIncomingStreams",
+        "at least the initial stream credit " + TransportSpec.INITIAL_MAX_STREAMS);
     require(idleTimeout.isPositive() && keepaliveInterval.isPositive() && streamIdleTimeout.isPositive()
         && openTimeout.isPositive(), "timeouts", "positive");
     require(keepaliveInterval.compareTo(idleTimeout) < 0, "keepaliveInterval", "shorter than idleTimeout");

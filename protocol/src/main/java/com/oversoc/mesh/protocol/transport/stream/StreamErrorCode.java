@@ -1,5 +1,7 @@
 package com.oversoc.mesh.protocol.transport.stream;
 
+import com.oversoc.mesh.protocol.transport.WireCodes;
+
 /**
  * Why one direction of a stream was abandoned (RESET_STREAM, STOP_SENDING), with stable 16-bit
  * wire values.
@@ -20,25 +22,21 @@ public enum StreamErrorCode {
   /** A code this build does not know; never sent. */
   UNRECOGNIZED(-1);
 
+  private static final WireCodes<StreamErrorCode> CODES = new WireCodes<>(values(), c -> c.wire, UNRECOGNIZED);
+
   private final int wire;
 
   StreamErrorCode(int wire) {
     this.wire = wire;
   }
 
+  /** The 16-bit wire value; {@link #UNRECOGNIZED} has none and is never sent. */
   public int wire() {
-    if (this == UNRECOGNIZED) {
-      throw new IllegalStateException("UNRECOGNIZED is never sent");
-    }
-    return wire;
+    return WireCodes.checkSendable(wire, this);
   }
 
+  /** The code for a wire value; unknown values (a newer peer) map to {@link #UNRECOGNIZED}. */
   public static StreamErrorCode fromWire(int wire) {
-    for (StreamErrorCode c : values()) {
-      if (c.wire == wire && c != UNRECOGNIZED) {
-        return c;
-      }
-    }
-    return UNRECOGNIZED;
+    return CODES.fromWire(wire);
   }
 }

@@ -1,5 +1,7 @@
 package com.oversoc.mesh.protocol.transport.stream;
 
+import com.oversoc.mesh.protocol.transport.WireCodes;
+
 /**
  * The gateway's answer to a STREAM_OPEN, with stable 16-bit wire values: a value is never
  * reassigned, new reasons get new values.
@@ -34,20 +36,7 @@ public enum StreamOpenResult {
   /** A code this build does not know (a newer peer); never sent. */
   UNRECOGNIZED(-1);
 
-  private static final StreamOpenResult[] BY_WIRE;
-
-  static {
-    int max = 0;
-    for (StreamOpenResult r : values()) {
-      max = Math.max(max, r.wire);
-    }
-    BY_WIRE = new StreamOpenResult[max + 1];
-    for (StreamOpenResult r : values()) {
-      if (r.wire >= 0) {
-        BY_WIRE[r.wire] = r;
-      }
-    }
-  }
+  private static final WireCodes<StreamOpenResult> CODES = new WireCodes<>(values(), c -> c.wire, UNRECOGNIZED);
 
   private final int wire;
 
@@ -55,16 +44,13 @@ public enum StreamOpenResult {
     this.wire = wire;
   }
 
-  /** The 16-bit wire value; {@link #UNRECOGNIZED} has none. */
+  /** The 16-bit wire value; {@link #UNRECOGNIZED} has none and is never sent. */
   public int wire() {
-    if (this == UNRECOGNIZED) {
-      throw new IllegalStateException("UNRECOGNIZED is never sent");
-    }
-    return wire;
+    return WireCodes.checkSendable(wire, this);
   }
 
-  /** The result for a wire value; unknown values map to {@link #UNRECOGNIZED}, not an error. */
+  /** The code for a wire value; unknown values (a newer peer) map to {@link #UNRECOGNIZED}. */
   public static StreamOpenResult fromWire(int wire) {
-    return wire >= 0 && wire < BY_WIRE.length && BY_WIRE[wire] != null ? BY_WIRE[wire] : UNRECOGNIZED;
+    return CODES.fromWire(wire);
   }
 }
