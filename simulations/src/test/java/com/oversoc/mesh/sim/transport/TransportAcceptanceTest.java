@@ -86,6 +86,29 @@ class TransportAcceptanceTest {
   }
 
   /**
+   * Why the default is BBR: on the issue's WAN profile (50 Mbit/s, 80 ms, 1% random loss) the
+   * loss-based fallback collapses the way kernel CUBIC does there, and BBR does not.
+   */
+  @org.junit.jupiter.api.Test
+  void bbrKeepsItsRateWhereRandomLossCollapsesNewReno() {
+    LinkProfile wan = LinkProfile.of(50, 80).withLoss(0.01);
+    long bytes = 8L << 20;
+    Result bbr = TransferScenario.run(Setup.symmetric(wan, TransportConfig.defaults(), STREAMS, bytes, SEED,
+        TIME_LIMIT_NANOS));
+    Result reno = TransferScenario.run(Setup.symmetric(wan,
+        TransportConfig.defaults().withCongestionControl(
+            com.oversoc.mesh.protocol.transport.congestion.CongestionControl.NEW_RENO),
+        STREAMS, bytes, SEED, TIME_LIMIT_NANOS));
+    System.out.printf("TRANSPORT 1%% loss, 50 Mbit/s, 80 ms, 8 MiB each way: BBR %s, NewReno %s%n",
+        percent(bbr.up().goodputBitsPerSecond(), wan.bitsPerSecond()),
+        percent(reno.up().goodputBitsPerSecond(), wan.bitsPerSecond()));
+    assertTrue(bbr.completed() && reno.completed());
+    assertEquals(STREAMS, reno.up().streamsVerified(), "NewReno is slow, not wrong");
+    assertTrue(bbr.up().goodputBitsPerSecond() >= 5 * reno.up().goodputBitsPerSecond(),
+        "BBR " + bbr.up().goodputBitsPerSecond() + " vs NewReno " + reno.up().goodputBitsPerSecond());
+  }
+
+  /**
    * Longest acceptable silence of one stream: 20 round trips plus the time the bottleneck needs
    * for its queue and one MiB (the streams share the link round-robin), at least 2 s; after a
    * path switch, of the slower path.
