@@ -27,6 +27,7 @@ import com.oversoc.mesh.protocol.transport.recovery.RateSample;
 import com.oversoc.mesh.protocol.transport.recovery.Recovery;
 import com.oversoc.mesh.protocol.transport.recovery.SentFrame;
 import com.oversoc.mesh.protocol.transport.recovery.SentPacket;
+import com.oversoc.mesh.protocol.transport.stream.ReceiveStream;
 import com.oversoc.mesh.protocol.transport.stream.SendStream;
 import com.oversoc.mesh.protocol.transport.stream.Stream;
 import com.oversoc.mesh.protocol.transport.stream.StreamErrorCode;
@@ -272,7 +273,7 @@ public final class Connection {
       return;
     }
     connectionWindow.onReceived(connectionWindow.highestReceived() + grew);
-    if (s.receive.onData(f.offset(), f.data(), f.fin()) != com.oversoc.mesh.protocol.transport.stream.ReceiveStream.DataResult.OK) {
+    if (s.receive.onData(f.offset(), f.data(), f.fin()) != ReceiveStream.DataResult.OK) {
       close(ConnectionError.FINAL_SIZE_ERROR, "stream " + s.id + " data beyond its final size", now);
       return;
     }
@@ -729,8 +730,8 @@ public final class Connection {
     }
 
     @Override
-    public void onPacketLost(SentPacket packet, long connectionLostBytes) {
-      congestion.onPacketLost(packet, connectionLostBytes, packet.timeSent);
+    public void onPacketLost(SentPacket packet, long connectionLostBytes, long now) {
+      congestion.onPacketLost(packet, connectionLostBytes, now);
       for (SentFrame f : packet.frames) {
         switch (f) {
           case SentFrame.StreamData d -> {

@@ -23,8 +23,8 @@ public final class Recovery {
   public interface Listener {
     void onPacketAcked(SentPacket packet);
 
-    /** {@code connectionLostBytes} includes this packet. */
-    void onPacketLost(SentPacket packet, long connectionLostBytes);
+    /** {@code connectionLostBytes} includes this packet; {@code now} is when the loss was detected. */
+    void onPacketLost(SentPacket packet, long connectionLostBytes, long now);
 
     /** Called once per ACK frame (and per loss timer) after all acks and losses of it. */
     void onAckProcessed(RateSample sample, long largestAckedTimeSent, long now);
@@ -285,7 +285,7 @@ public final class Recovery {
       lostPackets++;
       declaredLost.add(p.packetNumber, p.packetNumber + 1);
       rate.onPacketLost(p);
-      listener.onPacketLost(p, rate.lost());
+      listener.onPacketLost(p, rate.lost(), now);
     }
     declaredLost.keepHighest(DECLARED_LOST_MEMORY);
     if (isPersistentCongestion(scratchLost)) {

@@ -26,7 +26,7 @@ class RecoveryTest {
     }
 
     @Override
-    public void onPacketLost(SentPacket packet, long connectionLostBytes) {
+    public void onPacketLost(SentPacket packet, long connectionLostBytes, long now) {
       lost.add(packet.packetNumber);
     }
 
