@@ -21,7 +21,7 @@ import net.jqwik.api.constraints.Size;
  * {@link FrameException}, never anything else, and never allocates more than a bound set by the
  * packet limit (lengths read from the wire do not size allocations).
  */
-class FrameDecoderProperties {
+class FrameDecoderPropertiesTest {
   /**
    * Allocation allowed for decoding one packet of at most 1200 bytes: at most one small frame
    * object per byte of input, plus the list that holds them.

@@ -15,7 +15,7 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /** RangeSet against the obvious model (a set of longs) under random adds and removes. */
-class RangeSetProperties {
+class RangeSetPropertiesTest {
   record Op(boolean add, long start, long end) {}
 
   @Provide
