@@ -21,8 +21,8 @@ class StreamBuffersTest {
   @Test
   void writesAreBoundedByPeerCreditAndTheLocalBuffer() {
     SendStream s = new SendStream(100_000);
-    assertEquals(TransportSpec.INITIAL_MAX_STREAM_DATA > 100_000 ? 100_000 : TransportSpec.INITIAL_MAX_STREAM_DATA,
-        s.writable());
+    assertEquals(Math.min(TransportSpec.INITIAL_MAX_STREAM_DATA, 100_000), s.writable(),
+        "the smaller of the peer's initial credit and the local buffer");
     SendStream small = new SendStream(10_000);
     assertEquals(10_000, small.write(ByteBuffer.allocate(50_000)));
     assertEquals(0, small.writable());
