@@ -36,23 +36,32 @@ public final class TransferScenario {
   private static final byte[] PATTERN = pattern();
   private static final Map<String, byte[]> EXPECTED = new ConcurrentHashMap<>();
 
+  /** From {@code atNanos} on, the links behave as {@code up} and {@code down} (a path switch). */
+  public record PathChange(long atNanos, LinkProfile up, LinkProfile down) {}
+
   /**
-   * @param up platform to gateway
-   * @param down gateway to platform
-   * @param switchAtNanos virtual time of the path switch, or -1 for none
-   * @param upAfter, downAfter the profiles from the switch on
+   * @param up platform to gateway, from the start
+   * @param down gateway to platform, from the start
+   * @param changes path switches during the run, in time order
    */
   public record Setup(
       LinkProfile up, LinkProfile down, TransportConfig config, int streams, long bytesPerDirection,
-      long seed, long timeLimitNanos, long switchAtNanos, LinkProfile upAfter, LinkProfile downAfter) {
+      long seed, long timeLimitNanos, List<PathChange> changes) {
+
+    public Setup {
+      changes = List.copyOf(changes);
+    }
 
     public static Setup symmetric(LinkProfile link, TransportConfig config, int streams, long bytesPerDirection,
         long seed, long timeLimitNanos) {
-      return new Setup(link, link, config, streams, bytesPerDirection, seed, timeLimitNanos, -1, null, null);
+      return new Setup(link, link, config, streams, bytesPerDirection, seed, timeLimitNanos, List.of());
     }
 
+    /** Adds a switch of both directions to {@code after} at {@code atNanos}. */
     public Setup withSwitch(long atNanos, LinkProfile after) {
-      return new Setup(up, down, config, streams, bytesPerDirection, seed, timeLimitNanos, atNanos, after, after);
+      List<PathChange> more = new ArrayList<>(changes);
+      more.add(new PathChange(atNanos, after, after));
+      return new Setup(up, down, config, streams, bytesPerDirection, seed, timeLimitNanos, more);
     }
   }
 
@@ -71,10 +80,10 @@ public final class TransferScenario {
     SplittableRandom seeds = new SplittableRandom(setup.seed);
     SimulatedLink upLink = new SimulatedLink(scheduler, setup.up, seeds.split());
     SimulatedLink downLink = new SimulatedLink(scheduler, setup.down, seeds.split());
-    if (setup.switchAtNanos >= 0) {
-      scheduler.at(setup.switchAtNanos, () -> {
-        upLink.setProfile(setup.upAfter);
-        downLink.setProfile(setup.downAfter);
+    for (PathChange change : setup.changes) {
+      scheduler.at(change.atNanos(), () -> {
+        upLink.setProfile(change.up());
+        downLink.setProfile(change.down());
       });
     }
     Pair pair = new Pair(scheduler, upLink, downLink, setup.config, setup.streams, setup.bytesPerDirection,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.oversoc.mesh.protocol.transport.TransportConfig;
+import com.oversoc.mesh.protocol.transport.TransportSpec;
 import com.oversoc.mesh.sim.link.LinkProfile;
 import com.oversoc.mesh.sim.transport.TransferScenario.Direction;
 import com.oversoc.mesh.sim.transport.TransferScenario.Result;
@@ -38,12 +39,16 @@ class TransportAcceptanceTest {
     }
   }
 
+  /** A link both ways whose MTU is the transport's packet limit: a larger packet would be dropped. */
   static Setup symmetric(LinkProfile link) {
-    return Setup.symmetric(link, TransportConfig.defaults(), STREAMS, BYTES_PER_DIRECTION, SEED, TIME_LIMIT_NANOS);
+    return Setup.symmetric(link.withMtu(TransportSpec.MAX_PACKET_SIZE), TransportConfig.defaults(), STREAMS,
+        BYTES_PER_DIRECTION, SEED, TIME_LIMIT_NANOS);
   }
 
   static Stream<Arguments> profiles() {
-    LinkProfile relay = LinkProfile.of(30, 120).withLoss(0.02).withJitter(5 * MS);
+    LinkProfile direct = LinkProfile.of(100, 20);
+    LinkProfile relay = LinkProfile.of(30, 120).withLoss(0.02).withJitter(5 * MS).withMtu(TransportSpec.MAX_PACKET_SIZE);
+    LinkProfile blackout = direct.withLoss(1.0);
     return Stream.of(
         new Profile("0% loss, 100 Mbit/s, 20 ms", symmetric(LinkProfile.of(100, 20)), 0.90),
         new Profile("1% loss, 50 Mbit/s, 80 ms", symmetric(LinkProfile.of(50, 80).withLoss(0.01)), 0.80),
@@ -55,7 +60,9 @@ class TransportAcceptanceTest {
         new Profile("300 ms RTT, 100 Mbit/s", symmetric(LinkProfile.of(100, 300)), 0.50),
         new Profile("1 Mbit/s, 100 ms", symmetric(LinkProfile.of(1, 100)), 0.80),
         new Profile("path switch at 3 s: direct 100 Mbit/s 20 ms -> relay 30 Mbit/s 120 ms 2% loss",
-            symmetric(LinkProfile.of(100, 20)).withSwitch(3_000 * MS, relay), 0))
+            symmetric(direct).withSwitch(3_000 * MS, relay), 0),
+        new Profile("relay restart: direct, 2 s with nothing getting through at 2 s, then the relay",
+            symmetric(direct).withSwitch(2_000 * MS, blackout).withSwitch(4_000 * MS, relay), 0))
         .map(Arguments::of);
   }
 
@@ -75,8 +82,8 @@ class TransportAcceptanceTest {
       assertTrue(d.maxStallNanos() <= bound,
           profile + ": a stream stalled for " + d.maxStallNanos() / MS + " ms (bound " + bound / MS + " ms)");
     }
-    double linkRate = Math.min(setup.up().bitsPerSecond(), setup.upAfter() == null ? Long.MAX_VALUE
-        : setup.upAfter().bitsPerSecond());
+    assertEquals(0, r.upLink().droppedTooBig() + r.downLink().droppedTooBig(), "every packet fits 1200 bytes");
+    double linkRate = setup.up().bitsPerSecond();
     if (profile.minGoodput() > 0) {
       assertTrue(r.up().goodputBitsPerSecond() >= profile.minGoodput() * linkRate,
           profile + ": goodput up " + percent(r.up().goodputBitsPerSecond(), linkRate));
@@ -110,16 +117,26 @@ class TransportAcceptanceTest {
 
   /**
    * Longest acceptable silence of one stream: 20 round trips plus the time the bottleneck needs
-   * for its queue and one MiB (the streams share the link round-robin), at least 2 s; after a
-   * path switch, of the slower path.
+   * for its queue and one MiB (the streams share the link round-robin), at least 2 s, taking the
+   * slowest and longest path of the run, plus the time nothing got through at all.
    */
   static long stallBound(Setup setup) {
-    LinkProfile slow = setup.upAfter() != null && setup.upAfter().bitsPerSecond() < setup.up().bitsPerSecond()
-        ? setup.upAfter() : setup.up();
-    long rtt = 2 * Math.max(setup.up().oneWayDelayNanos(),
-        setup.upAfter() == null ? 0 : setup.upAfter().oneWayDelayNanos());
-    long drain = (long) ((slow.queueBytes() + (1 << 20)) * 8e9 / slow.bitsPerSecond());
-    return Math.max(20 * rtt + drain, 2_000 * MS);
+    List<LinkProfile> paths = new java.util.ArrayList<>(List.of(setup.up()));
+    long blackout = 0;
+    for (int i = 0; i < setup.changes().size(); i++) {
+      TransferScenario.PathChange c = setup.changes().get(i);
+      if (c.up().lossRate() >= 1.0) {
+        blackout += i + 1 < setup.changes().size() ? setup.changes().get(i + 1).atNanos() - c.atNanos() : 0;
+      } else {
+        paths.add(c.up());
+      }
+    }
+    long worst = 0;
+    for (LinkProfile p : paths) {
+      long drain = (long) ((p.queueBytes() + (1 << 20)) * 8e9 / p.bitsPerSecond());
+      worst = Math.max(worst, 20 * 2 * (p.oneWayDelayNanos() + p.jitterNanos()) + drain);
+    }
+    return Math.max(worst, 2_000 * MS) + blackout;
   }
 
   static String percent(double bitsPerSecond, double linkRate) {
