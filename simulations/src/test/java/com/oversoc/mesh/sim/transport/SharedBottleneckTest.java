@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
  * Two connections share one bottleneck: the second starts while the first already fills the
  * link, and after convergence each gets within 30% of an equal share (issue 7 acceptance).
  * BBR converges slowly here (each ProbeBW cycle of 2 to 3 s moves the shares a little, and the
- * draft's two-cycle bandwidth filter remembers the old share): measured on this profile, 64/36
- * at 20 s and 55/45 from 60 s on, so shares are measured from 60 s.
+ * draft's two-cycle bandwidth filter remembers the old share): measured on this profile, 80/20
+ * over the 5 s before 20 s, 57/43 before 50 s, and 50/50 from 70 s on, so shares are measured
+ * from 60 s to 100 s.
  */
 class SharedBottleneckTest {
   static final long SECOND = 1_000_000_000L;
