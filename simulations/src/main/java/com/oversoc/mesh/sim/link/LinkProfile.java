@@ -85,12 +85,4 @@ public record LinkProfile(
     return new LinkProfile(bitsPerSecond, oneWayDelayNanos, jitterNanos, lossRate, duplicateRate, reorderRate,
         reorderDelayNanos, mtu, queueBytes, bytes);
   }
-
-  public double megabitsPerSecond() {
-    return bitsPerSecond / 1e6;
-  }
-
-  public double rttMillis() {
-    return 2 * oneWayDelayNanos / 1e6;
-  }
 }

@@ -82,10 +82,6 @@ public final class ReceivedPackets {
     return new AckFrame(delayMicros, ranges);
   }
 
-  public boolean hasReceived() {
-    return !received.isEmpty();
-  }
-
   public void onAckSent() {
     ackElicitingSinceAck = 0;
     ackNow = false;

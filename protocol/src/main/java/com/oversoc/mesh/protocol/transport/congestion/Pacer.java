@@ -23,10 +23,6 @@ public final class Pacer {
     rate = Math.max(bytesPerSecond, 1);
   }
 
-  public long rate() {
-    return rate;
-  }
-
   /** Earliest time a packet of {@code size} bytes may leave; {@code now} if it may leave now. */
   public long nextSendTime(int size, long now) {
     refill(now);

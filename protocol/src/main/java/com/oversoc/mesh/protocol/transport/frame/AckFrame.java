@@ -69,10 +69,6 @@ public record AckFrame(long ackDelayMicros, List<PacketRange> ranges) implements
     return ranges.get(0).last();
   }
 
-  public long smallest() {
-    return ranges.get(ranges.size() - 1).first();
-  }
-
   @Override
   public FrameType type() {
     return FrameType.ACK;
@@ -103,11 +99,6 @@ public record AckFrame(long ackDelayMicros, List<PacketRange> ranges) implements
       out.putInt((int) (r.last() - r.first()));
       previousFirst = r.first();
     }
-  }
-
-  /** The encoded size of an ACK with {@code rangeCount} ranges. */
-  public static int sizeFor(int rangeCount) {
-    return FIXED_SIZE + (rangeCount - 1) * RANGE_SIZE;
   }
 
   static AckFrame decode(ByteBuffer in) throws FrameException {

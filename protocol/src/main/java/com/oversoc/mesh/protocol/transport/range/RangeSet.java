@@ -137,15 +137,6 @@ public final class RangeSet {
     return i >= 0 && value < ends[i];
   }
 
-  /** True if every value in {@code [start, end)} is a member. */
-  public boolean containsAll(long start, long end) {
-    if (start >= end) {
-      return true;
-    }
-    int i = lastStartAtMost(start);
-    return i >= 0 && end <= ends[i];
-  }
-
   /** End of the interval starting at or before {@code value} that contains it, else {@code value}. */
   public long contiguousEndFrom(long value) {
     int i = lastStartAtMost(value);

@@ -18,7 +18,6 @@ final class DeliveryRateEstimator {
 
   // The sample being built from the current ACK.
   private long priorDelivered;
-  private long priorTime;
   private long sendElapsed;
   private long ackElapsed;
   private boolean sampleAppLimited;
@@ -54,7 +53,6 @@ final class DeliveryRateEstimator {
     if (!haveSample || p.delivered >= priorDelivered) {
       haveSample = true;
       priorDelivered = p.delivered;
-      priorTime = p.deliveredTime;
       sampleAppLimited = p.appLimited;
       sendElapsed = p.timeSent - p.firstSentTime;
       ackElapsed = deliveredTime - p.deliveredTime;
@@ -72,10 +70,6 @@ final class DeliveryRateEstimator {
 
   long lost() {
     return lost;
-  }
-
-  long delivered() {
-    return delivered;
   }
 
   /** Ends the current ACK: returns its sample and starts a new one. */
@@ -102,9 +96,5 @@ final class DeliveryRateEstimator {
     newlyLost = 0;
     sampleRtt = -1;
     return rs;
-  }
-
-  long priorTime() {
-    return priorTime;
   }
 }

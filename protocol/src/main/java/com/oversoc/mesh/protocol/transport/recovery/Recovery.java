@@ -88,16 +88,8 @@ public final class Recovery {
     return bytesInFlight;
   }
 
-  public long nextPacketNumber() {
-    return nextPacketNumber;
-  }
-
   public long lostPackets() {
     return lostPackets;
-  }
-
-  public long deliveredBytes() {
-    return rate.delivered();
   }
 
   /** Probe packets the PTO asked for and that have not been sent yet. */

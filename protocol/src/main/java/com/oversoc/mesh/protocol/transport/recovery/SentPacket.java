@@ -44,8 +44,4 @@ public final class SentPacket {
   public boolean appLimited() {
     return appLimited;
   }
-
-  public long delivered() {
-    return delivered;
-  }
 }

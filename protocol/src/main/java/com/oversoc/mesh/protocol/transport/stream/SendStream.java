@@ -161,15 +161,6 @@ public final class SendStream {
     return sentHigh;
   }
 
-  public long written() {
-    return written;
-  }
-
-  /** True if new bytes wait only for the peer's stream credit. */
-  public boolean blockedByStreamCredit() {
-    return sentHigh < written && sentHigh >= peerMaxData;
-  }
-
   /** A piece of the stream chosen for one STREAM frame. */
   public record Chunk(long offset, int length, boolean fin) {}
 }
