@@ -86,7 +86,7 @@ public final class CoordinatorStore {
       if (existing.isPresent()) {
         return existing.get();
       }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO mesh_settings (name, value) VALUES (?, ?)")) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO mesh_settings (setting_name, setting_value) VALUES (?, ?)")) {
         ps.setString(1, name);
         ps.setString(2, proposed);
         ps.executeUpdate();
@@ -96,7 +96,7 @@ public final class CoordinatorStore {
   }
 
   private static Optional<String> setting(Connection c, String name) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT value FROM mesh_settings WHERE name = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT setting_value FROM mesh_settings WHERE setting_name = ?")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -551,7 +551,7 @@ public final class CoordinatorStore {
   public List<AuditEvent> auditEvents(int limit) {
     return plain(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT event_id, at, actor, action, target, detail FROM audit_events ORDER BY event_id DESC LIMIT ?")) {
+          "SELECT event_id, occurred_at, actor, action, target, detail FROM audit_events ORDER BY event_id DESC LIMIT ?")) {
         ps.setInt(1, limit);
         try (ResultSet rs = ps.executeQuery()) {
           List<AuditEvent> out = new ArrayList<>();
@@ -568,7 +568,7 @@ public final class CoordinatorStore {
   private static void audit(Connection c, Instant at, String actor, String action, String target, String detail)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO audit_events (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)")) {
+        "INSERT INTO audit_events (occurred_at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)")) {
       setTime(ps, 1, at);
       ps.setString(2, actor);
       ps.setString(3, action);

@@ -1,0 +1,191 @@
+package com.oversoc.mesh.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.protobuf.ByteString;
+import com.oversoc.mesh.actors.control.ControlClientConnection;
+import com.oversoc.mesh.coordinator.store.Database;
+import com.oversoc.mesh.protocol.control.ControlClientSession;
+import com.oversoc.mesh.protocol.control.ControlException;
+import com.oversoc.mesh.protocol.control.PeerMap;
+import com.oversoc.mesh.protocol.control.pb.NodeRole;
+import com.oversoc.mesh.protocol.control.pb.RelayMap;
+import com.oversoc.mesh.protocol.control.pb.RelayRegion;
+import com.oversoc.mesh.protocol.control.pb.RelayServer;
+import com.oversoc.mesh.protocol.control.pb.ServerMessage;
+import com.oversoc.mesh.protocol.key.CoordinatorPrivateKey;
+import com.oversoc.mesh.protocol.key.MachinePrivateKey;
+import com.oversoc.mesh.protocol.key.NodePrivateKey;
+import com.oversoc.mesh.protocol.key.RelayPrivateKey;
+import com.oversoc.mesh.protocol.net.IpLiteral;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+
+/**
+ * A coordinator in a test actor system, with control clients joined to it in process through
+ * the real framing and the real client session (only the Noise channel is absent).
+ */
+public final class TestMesh implements AutoCloseable {
+  public static final Instant START = Instant.parse("2026-06-01T12:00:00Z");
+  /** Upper bound for "eventually" in tests; deltas normally arrive within milliseconds. */
+  public static final Duration PATIENCE = Duration.ofSeconds(10);
+
+  public final ActorTestKit kit;
+  public final TestClock clock;
+  public final CoordinatorPrivateKey key;
+  public final CoordinatorSettings settings;
+  public final SecureRandom random = new SecureRandom();
+  public Coordinator coordinator;
+
+  public TestMesh(Database.Settings db, TestClock clock, CoordinatorPrivateKey key, Path stateDir) {
+    this.kit = ActorTestKit.create();
+    this.clock = clock;
+    this.key = key;
+    this.settings = settings(stateDir, db);
+    this.coordinator = Coordinator.start(kit.system(), settings, key, clock, random);
+  }
+
+  public static TestMesh h2(Path dir) {
+    return new TestMesh(Database.Settings.h2File(dir, 8), new TestClock(START),
+        CoordinatorPrivateKey.generate(new SecureRandom()), dir);
+  }
+
+  public static RelayMap relayMap() {
+    return RelayMap.newBuilder().addRegions(RelayRegion.newBuilder().setRegionId(1).setCode("eu-par")
+        .addServers(RelayServer.newBuilder().setHost("relay-1.example.net").setPort(443).setStunPort(3478)
+            .setPublicKey(ByteString.copyFrom(RelayPrivateKey.generate(new SecureRandom()).publicKey().bytes()))))
+        .build();
+  }
+
+  public static CoordinatorSettings settings(Path stateDir, Database.Settings db) {
+    return new CoordinatorSettings(stateDir, IpLiteral.parse("127.0.0.1"), 0, IpLiteral.parse("127.0.0.1"), 0, db,
+        Duration.ofMinutes(5), Duration.ofDays(30), Duration.ofMinutes(5), Duration.ofMinutes(10),
+        Duration.ofSeconds(15), Duration.ofSeconds(45), Duration.ofSeconds(10), 1024, Optional.empty(), relayMap(),
+        CoordinatorSettings.Cluster.disabled());
+  }
+
+  public CoordinatorService service() {
+    return coordinator.service();
+  }
+
+  /** A new pre-auth key's text. */
+  public String key(String tenant, NodeRole role, boolean reusable, boolean ephemeral, String... tags) {
+    return service().createPreAuthKey(tenant, role, List.of(tags), reusable, ephemeral, Duration.ofDays(1),
+        "test", "admin:test").secretText();
+  }
+
+  /** Restarts the coordinator on the same store (a new replica process, the same database). */
+  public void restart() {
+    coordinator.close();
+    coordinator = Coordinator.start(kit.system(), settings, key, clock, random);
+  }
+
+  public Node connect(String authKey, String name) {
+    return connect(MachinePrivateKey.generate(random), NodePrivateKey.generate(random), Optional.ofNullable(authKey),
+        name, ControlClientSession.Mode.MESH_NODE, coordinator);
+  }
+
+  public Node connect(MachinePrivateKey machine, NodePrivateKey nodeKey, Optional<String> authKey, String name,
+      ControlClientSession.Mode mode, Coordinator via) {
+    ControlClientSession session = new ControlClientSession(mode, machine.publicKey(), nodeKey, key.publicKey(),
+        authKey, name, "test");
+    Node n = new Node(machine, session);
+    Flow<org.apache.pekko.util.ByteString, org.apache.pekko.util.ByteString, ?> transport = via.connections().flow(machine.publicKey());
+    n.connection = ControlClientConnection.open(Materializer.createMaterializer(kit.system()), session, transport,
+        clock, Duration.ofSeconds(15), (s, m, r) -> {
+          n.received.add(m);
+          r.error().ifPresent(n.errors::add);
+        });
+    return n;
+  }
+
+  /** One in-process control client and what it has seen. */
+  public static final class Node {
+    public final MachinePrivateKey machine;
+    public final ControlClientSession session;
+    public final List<ServerMessage> received = new CopyOnWriteArrayList<>();
+    public final List<ControlException> errors = new CopyOnWriteArrayList<>();
+    public ControlClientConnection connection;
+
+    Node(MachinePrivateKey machine, ControlClientSession session) {
+      this.machine = machine;
+      this.session = session;
+    }
+
+    public ControlClientSession.State state() {
+      synchronized (session) {
+        return session.state();
+      }
+    }
+
+    public PeerMap map() {
+      synchronized (session) {
+        return session.map().orElseThrow(() -> new AssertionError("no map yet; state " + session.state()));
+      }
+    }
+
+    public long nodeId() {
+      synchronized (session) {
+        return session.registration().orElseThrow().getNodeId();
+      }
+    }
+
+    public void awaitState(ControlClientSession.State s) {
+      await(() -> state() == s, "state " + s + " (is " + state() + ", errors " + errors + ")");
+    }
+
+    public void awaitMap(Predicate<PeerMap> p, String what) {
+      await(() -> {
+        synchronized (session) {
+          return session.map().map(p::test).orElse(false);
+        }
+      }, what);
+    }
+
+    public ControlException awaitError() {
+      await(() -> !errors.isEmpty(), "an error");
+      return errors.get(0);
+    }
+
+    public void awaitClosed() {
+      try {
+        connection.closed().toCompletableFuture().handle((d, e) -> null).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        fail("connection did not close: " + e);
+      }
+    }
+  }
+
+  public static void await(java.util.function.BooleanSupplier cond, String what) {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!cond.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting for " + what);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail("interrupted");
+      }
+    }
+    assertTrue(cond.getAsBoolean());
+  }
+
+  @Override
+  public void close() {
+    coordinator.close();
+    kit.shutdownTestKit();
+  }
+}
