@@ -30,8 +30,12 @@ public final class Coordinator implements AutoCloseable {
   private final ActorRef<MapDistributor.Command> distributor;
   private final ControlConnection connections;
 
+  private final ActorRef<Topic.Command<MeshChange>> topic;
+
   private Coordinator(Database database, CoordinatorService service,
-      ActorRef<MapDistributor.Command> distributor, ControlConnection connections) {
+      ActorRef<MapDistributor.Command> distributor, ControlConnection connections,
+      ActorRef<Topic.Command<MeshChange>> topic) {
+    this.topic = topic;
     this.database = database;
     this.service = service;
     this.distributor = distributor;
@@ -55,7 +59,8 @@ public final class Coordinator implements AutoCloseable {
       store.nodes().forEach(state::put);
       ActorRef<MapDistributor.Command> distributor = system.systemActorOf(
           MapDistributor.create(service, state, topic), "coordinator-map-distributor-" + INSTANCES.get(), Props.empty());
-      return new Coordinator(db, service, distributor, new ControlConnection(system, service, distributor, random));
+      return new Coordinator(db, service, distributor, new ControlConnection(system, service, distributor, random),
+          topic);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -68,6 +73,11 @@ public final class Coordinator implements AutoCloseable {
 
   public ControlConnection connections() {
     return connections;
+  }
+
+  /** The change topic (its stats tell how many replicas it reaches). */
+  public ActorRef<Topic.Command<MeshChange>> topic() {
+    return topic;
   }
 
   public ActorRef<MapDistributor.Command> distributor() {

@@ -41,7 +41,9 @@ public final class TestMesh implements AutoCloseable {
   /** Upper bound for "eventually" in tests; deltas normally arrive within milliseconds. */
   public static final Duration PATIENCE = Duration.ofSeconds(10);
 
+  /** Null when the mesh runs in an actor system the test made itself. */
   public final ActorTestKit kit;
+  public final org.apache.pekko.actor.typed.ActorSystem<?> system;
   public final TestClock clock;
   public final CoordinatorPrivateKey key;
   public final CoordinatorSettings settings;
@@ -50,10 +52,22 @@ public final class TestMesh implements AutoCloseable {
 
   public TestMesh(Database.Settings db, TestClock clock, CoordinatorPrivateKey key, Path stateDir) {
     this.kit = ActorTestKit.create();
+    this.system = kit.system();
     this.clock = clock;
     this.key = key;
     this.settings = settings(stateDir, db);
-    this.coordinator = Coordinator.start(kit.system(), settings, key, clock, random);
+    this.coordinator = Coordinator.start(system, settings, key, clock, random);
+  }
+
+  /** Clients of a coordinator the caller started (and closes) in its own actor system. */
+  public TestMesh(org.apache.pekko.actor.typed.ActorSystem<?> system, TestClock clock, CoordinatorPrivateKey key,
+      CoordinatorSettings settings, Coordinator coordinator) {
+    this.kit = null;
+    this.system = system;
+    this.clock = clock;
+    this.key = key;
+    this.settings = settings;
+    this.coordinator = coordinator;
   }
 
   public static TestMesh h2(Path dir) {
@@ -88,7 +102,7 @@ public final class TestMesh implements AutoCloseable {
   /** Restarts the coordinator on the same store (a new replica process, the same database). */
   public void restart() {
     coordinator.close();
-    coordinator = Coordinator.start(kit.system(), settings, key, clock, random);
+    coordinator = Coordinator.start(system, settings, key, clock, random);
   }
 
   public Node connect(String authKey, String name) {
@@ -102,7 +116,7 @@ public final class TestMesh implements AutoCloseable {
         authKey, name, "test");
     Node n = new Node(machine, session);
     Flow<org.apache.pekko.util.ByteString, org.apache.pekko.util.ByteString, ?> transport = via.connections().flow(machine.publicKey());
-    n.connection = ControlClientConnection.open(Materializer.createMaterializer(kit.system()), session, transport,
+    n.connection = ControlClientConnection.open(Materializer.createMaterializer(system), session, transport,
         clock, Duration.ofSeconds(15), (s, m, r) -> {
           n.received.add(m);
           r.error().ifPresent(n.errors::add);
@@ -186,6 +200,8 @@ public final class TestMesh implements AutoCloseable {
   @Override
   public void close() {
     coordinator.close();
-    kit.shutdownTestKit();
+    if (kit != null) {
+      kit.shutdownTestKit();
+    }
   }
 }

@@ -403,7 +403,10 @@ public final class ControlSession {
           if (subscribed) {
             distributor.tell(new MapDistributor.Unsubscribe(updates));
           }
-          out.complete();
+          if (!outClosed) {
+            outClosed = true;
+            out.complete();
+          }
           return Behaviors.same();
         })
         .build();
@@ -446,13 +449,23 @@ public final class ControlSession {
 
   /** Queues a frame; a client too slow to drain its queue is disconnected, never waited for. */
   private void send(ServerMessage m) {
-    if (out.offer(m) == QueueOfferResult.dropped()) {
+    if (outClosed) {
+      return;
+    }
+    QueueOfferResult r = out.offer(m);
+    if (r == QueueOfferResult.dropped()) {
       ctx.getLog().info("control session {}: outbound queue of {} frames full (client not reading); closing",
           machine.shortString(), service.settings().sessionQueueSize());
+      outClosed = true;
       out.fail(new ControlException(ControlError.Code.TIMEOUT, "client does not read its frames"));
       ctx.getSelf().tell(InboundClosed.INSTANCE);
+    } else if (!r.isEnqueued()) {
+      outClosed = true; // the connection is gone
     }
   }
+
+  /** Set once the outbound queue is completed or failed; nothing is offered after that. */
+  private boolean outClosed;
 
   private Behavior<Command> fatal(ControlError.Code code, String message) {
     return fatal(new ControlException(code, message));
