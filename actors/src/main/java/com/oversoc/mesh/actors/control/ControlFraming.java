@@ -4,10 +4,13 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.oversoc.mesh.protocol.control.ControlException;
 import com.oversoc.mesh.protocol.control.ControlProtocol;
+import com.oversoc.mesh.protocol.control.FrameDecoder;
 import com.oversoc.mesh.protocol.control.pb.ClientMessage;
 import com.oversoc.mesh.protocol.control.pb.ControlError;
 import com.oversoc.mesh.protocol.control.pb.ServerMessage;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -16,18 +19,43 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * Control messages over a plaintext byte stream: a 4-byte big-endian length, then one protobuf
- * message. Pekko's {@link Framing} cuts frames and enforces the size cap; a frame over the cap
- * or one that is not the expected message fails the stream with an exception that
- * the session maps to FRAME_TOO_LARGE or MALFORMED_MESSAGE. Both ends use these stages:
- * the coordinator ({@link #server()}) and control clients ({@link #client()}).
+ * message, with a size cap checked on the header. The coordinator's side ({@link #server()})
+ * turns a frame over the cap or one that is not a ClientMessage into a typed error element
+ * (FRAME_TOO_LARGE, MALFORMED_MESSAGE) and never fails its stream; a client's side
+ * ({@link #client()}) uses Pekko's {@link Framing} and fails on bad input from the coordinator.
  */
 public final class ControlFraming {
   private ControlFraming() {}
 
-  /** Coordinator side: bytes in -> ClientMessage; ServerMessage -> bytes out. */
-  public static BidiFlow<ByteString, ClientMessage, ServerMessage, ByteString, NotUsed> server() {
+  /**
+   * One decoded client frame, or the error that ended decoding. The coordinator's side never
+   * fails its stream on bad input (a failure would cancel the connection before the error
+   * frame is written): it hands the error on and discards the rest.
+   */
+  public record Inbound(ClientMessage message, ControlException error) {}
+
+  /** Coordinator side: bytes in -> ClientMessage (or the typed error); ServerMessage -> bytes out. */
+  public static BidiFlow<ByteString, Inbound, ServerMessage, ByteString, NotUsed> server() {
     return BidiFlow.fromFlows(
-        decoder(ControlProtocol.MAX_CLIENT_FRAME_BYTES).map(ControlFraming::parseClient),
+        Flow.<ByteString>create().statefulMapConcat(() -> {
+          FrameDecoder decoder = new FrameDecoder(ControlProtocol.MAX_CLIENT_FRAME_BYTES);
+          boolean[] failed = {false};
+          return bytes -> {
+            if (failed[0]) {
+              return List.of();
+            }
+            List<Inbound> out = new ArrayList<>();
+            try {
+              for (byte[] payload : decoder.feed(bytes.toArrayUnsafe())) {
+                out.add(new Inbound(parseClient(ByteString.fromArrayUnsafe(payload)), null));
+              }
+            } catch (ControlException e) {
+              failed[0] = true;
+              out.add(new Inbound(null, e));
+            }
+            return out;
+          };
+        }),
         Flow.<ServerMessage>create().map(m -> encode(m, ControlProtocol.MAX_SERVER_FRAME_BYTES)));
   }
 

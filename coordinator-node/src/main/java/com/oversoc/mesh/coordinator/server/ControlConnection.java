@@ -3,7 +3,6 @@ package com.oversoc.mesh.coordinator.server;
 import com.oversoc.mesh.actors.control.ControlFraming;
 import com.oversoc.mesh.coordinator.CoordinatorService;
 import com.oversoc.mesh.coordinator.mesh.MapDistributor;
-import com.oversoc.mesh.protocol.control.pb.ClientMessage;
 import com.oversoc.mesh.protocol.control.pb.ServerMessage;
 import com.oversoc.mesh.protocol.key.MachinePublicKey;
 import java.security.SecureRandom;
@@ -27,7 +26,7 @@ import org.apache.pekko.util.ByteString;
  * framing and encryption) joins underneath: {@code channel.join(ControlConnection.flow(...))}.
  *
  * <pre>
- *  bytes -> ControlFraming (cap, parse) -> foreachAsync(1): ControlSession actor (ack = next frame)
+ *  bytes -> ControlFraming (cap, parse, typed errors) -> foreachAsync(1): ControlSession (ack = next frame)
  *  bytes <- ControlFraming (length prefix) <- bounded queue <- ControlSession actor
  * </pre>
  */
@@ -56,11 +55,16 @@ public final class ControlConnection {
       ActorRef<ControlSession.Command> session = system.systemActorOf(
           ControlSession.create(service, distributor, out.first(), machine, random, closed),
           "control-session-" + IDS.incrementAndGet(), Props.empty());
-      // Once the session has ended, frames still arriving are dropped rather than sent to it.
-      Sink<ClientMessage, NotUsed> in = Flow.<ClientMessage>create().takeWhile(m -> !closed.get())
-          .toMat(Sink.<ClientMessage>foreachAsync(1, m -> {
+      // Once the session has ended, frames still arriving are dropped (not cancelled: that would
+      // tear the connection down before the session's last frames are written).
+      Sink<ControlFraming.Inbound, NotUsed> in = Flow.<ControlFraming.Inbound>create().filter(m -> !closed.get())
+          .toMat(Sink.<ControlFraming.Inbound>foreachAsync(1, m -> {
+        if (m.error() != null) {
+          session.tell(new ControlSession.InboundFailed(m.error()));
+          return CompletableFuture.<Void>completedFuture(null);
+        }
         CompletableFuture<Void> ack = new CompletableFuture<>();
-        session.tell(new ControlSession.Inbound(ack, m));
+        session.tell(new ControlSession.Inbound(ack, m.message()));
         return ack;
       }), org.apache.pekko.stream.javadsl.Keep.right()).mapMaterializedValue(done -> {
         done.whenComplete((ok, error) -> session.tell(error == null
