@@ -258,6 +258,20 @@ public final class CoordinatorService {
     return r;
   }
 
+  /**
+   * On the first start (no admin token stored yet) creates one and returns its text, to be shown
+   * exactly once; afterwards returns empty. Two replicas starting together may both create one;
+   * each prints its own, both are audited.
+   */
+  public Optional<String> firstAdminToken() {
+    if (store.adminTokenCount() > 0) {
+      return Optional.empty();
+    }
+    SecretToken token = SecretToken.generate(SecretToken.Kind.ADMIN_TOKEN, random);
+    store.createAdminToken(token, "first admin token", CoordinatorStore.SYSTEM_ACTOR, clock.instant());
+    return Optional.of(token.reveal());
+  }
+
   /** Deletes ephemeral nodes offline for longer than the configured timeout. */
   public List<Long> removeOfflineEphemeral() {
     List<Long> ids = store.removeOfflineEphemeral(clock.instant().minus(settings.ephemeralOfflineTimeout()),
