@@ -19,7 +19,6 @@ import com.oversoc.mesh.protocol.control.pb.ControlError;
 import com.oversoc.mesh.protocol.control.pb.Keepalive;
 import com.oversoc.mesh.protocol.control.pb.MapResponse;
 import com.oversoc.mesh.protocol.control.pb.NodeRole;
-import com.oversoc.mesh.protocol.control.pb.Peer;
 import com.oversoc.mesh.protocol.control.pb.RegisterResponse;
 import com.oversoc.mesh.protocol.control.pb.Revoked;
 import com.oversoc.mesh.protocol.control.pb.RotateNodeKeyResponse;
@@ -28,8 +27,6 @@ import com.oversoc.mesh.protocol.control.pb.ServerMessage;
 import com.oversoc.mesh.protocol.key.MachinePublicKey;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -335,9 +332,7 @@ public final class ControlSession {
       }
       case MapDistributor.PeerTarget t -> {
         if (map != null) {
-          Map<Long, Peer> peers = new LinkedHashMap<>(map.peers());
-          t.entry().ifPresentOrElse(p -> peers.put(t.peerId(), p), () -> peers.remove(t.peerId()));
-          sendDelta(new PeerMap(map.seq(), map.self(), peers, map.relayMap(), map.policyVersion()));
+          send(PeerMapDiff.peerDelta(map, t.peerId(), t.entry()));
         }
       }
       case MapDistributor.SelfTarget t -> {
@@ -366,7 +361,11 @@ public final class ControlSession {
 
   /** Sends the delta from the client's map to {@code target} and keeps the result as the client's map. */
   private void sendDelta(PeerMap target) {
-    Optional<MapResponse> delta = PeerMapDiff.delta(map, target);
+    send(PeerMapDiff.delta(map, target));
+  }
+
+  /** Applies a delta to the client's map (the same reducer the client runs) and sends it. */
+  private void send(Optional<MapResponse> delta) {
     if (delta.isEmpty()) {
       return;
     }

@@ -69,6 +69,31 @@ public final class PeerMapDiff {
     return any ? Optional.of(b.build()) : Optional.empty();
   }
 
+  /**
+   * The delta that sets one peer's entry ({@code to} empty: removes it), without walking the
+   * whole map: the coordinator's per-change path, where one node changed and each viewer's map
+   * may hold thousands of peers. Empty if the entry is already so.
+   */
+  public static Optional<MapResponse> peerDelta(PeerMap from, long peerId, Optional<Peer> to) {
+    Peer old = from.peers().get(peerId);
+    MapResponse.Builder b = MapResponse.newBuilder().setSeq(from.seq() + 1).setFull(false);
+    if (to.isEmpty()) {
+      if (old == null) {
+        return Optional.empty();
+      }
+      b.addPeersRemoved(peerId);
+    } else if (old == null) {
+      b.addPeersChanged(to.get());
+    } else if (old.equals(to.get())) {
+      return Optional.empty();
+    } else if (samePeerIgnoringPath(old, to.get())) {
+      b.addPeersPatched(patch(old, to.get()));
+    } else {
+      b.addPeersChanged(to.get());
+    }
+    return Optional.of(b.build());
+  }
+
   /** True if the two entries differ at most in endpoints and home relay. */
   static boolean samePeerIgnoringPath(Peer a, Peer b) {
     return a.toBuilder().clearEndpoints().clearHomeRelay().build()

@@ -513,6 +513,27 @@ class PeerMapReducerTest {
       assertEquals(m, PeerMapReducer.apply(null, PeerMapDiff.full(m)).map());
     }
 
+    @Test
+    void theSinglePeerDeltaAgreesWithTheWholeMapDiff() throws Exception {
+      Random r = new Random(99);
+      for (int round = 0; round < 300; round++) {
+        PeerMap from = apply(null, randomFull(r, 1));
+        long id = 2 + r.nextInt(10);
+        Optional<Peer> entry = r.nextInt(3) == 0 ? Optional.empty() : Optional.of(r.nextBoolean()
+            ? randomPeer(r, id)
+            : from.peer(id).map(p -> p.toBuilder().setHomeRelay(p.getHomeRelay() + 1).build())
+                .orElse(randomPeer(r, id)));
+        Map<Long, Peer> peers = new LinkedHashMap<>(from.peers());
+        entry.ifPresentOrElse(p -> peers.put(id, p), () -> peers.remove(id));
+        PeerMap to = new PeerMap(from.seq(), from.self(), peers, from.relayMap(), from.policyVersion());
+        Optional<MapResponse> single = PeerMapDiff.peerDelta(from, id, entry);
+        assertEquals(PeerMapDiff.delta(from, to), single, "round " + round);
+        if (single.isPresent()) {
+          assertEquals(to.peers(), PeerMapReducer.apply(from, single.get()).map().peers());
+        }
+      }
+    }
+
     /** Random pairs of maps: applying diff(from, to) to from always yields to. */
     @Test
     void generatedPairsOfMapsRoundTrip() throws Exception {
