@@ -282,7 +282,8 @@ public final class CoordinatorService {
     return new ArrayList<>(ids);
   }
 
-  static String printable(String s) {
+  /** At most 64 printable ASCII characters of untrusted text, for error messages. */
+  public static String printable(String s) {
     String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
     return cut.replaceAll("[^\\x20-\\x7e]", "?");
   }

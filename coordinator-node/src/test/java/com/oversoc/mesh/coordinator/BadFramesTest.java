@@ -3,7 +3,6 @@ package com.oversoc.mesh.coordinator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.oversoc.mesh.actors.control.ControlFraming;
 import com.oversoc.mesh.coordinator.TestMesh.Node;
 import com.oversoc.mesh.protocol.control.ControlClientSession.State;
 import com.oversoc.mesh.protocol.control.ControlProtocol;
@@ -12,13 +11,8 @@ import com.oversoc.mesh.protocol.control.pb.ClientMessage;
 import com.oversoc.mesh.protocol.control.pb.ControlError;
 import com.oversoc.mesh.protocol.control.pb.NodeRole;
 import com.oversoc.mesh.protocol.control.pb.ServerMessage;
-import com.oversoc.mesh.protocol.key.MachinePrivateKey;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,26 +39,6 @@ class BadFramesTest {
     mesh.close();
   }
 
-  /** Sends raw bytes on a fresh connection; returns what the coordinator answered before closing. */
-  private List<ServerMessage> exchange(ByteString raw) throws Exception {
-    var flow = mesh.coordinator.connections().flow(MachinePrivateKey.generate(mesh.random).publicKey());
-    // The client keeps its side open (Source.maybe): only the coordinator may end the connection.
-    List<ByteString> out = Source.single(raw).concat(Source.maybe())
-        .via(flow)
-        .toMat(Sink.seq(), Keep.right())
-        .run(mesh.kit.system())
-        .toCompletableFuture().get(TestMesh.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-    ByteString all = out.stream().reduce(ByteString.emptyByteString(), ByteString::concat);
-    List<ServerMessage> messages = new java.util.ArrayList<>();
-    while (all.size() >= 4) {
-      int len = all.iterator().getInt(java.nio.ByteOrder.BIG_ENDIAN);
-      messages.add(ControlFraming.parseServer(all.slice(4, 4 + len)));
-      all = all.drop(4 + len);
-    }
-    assertEquals(0, all.size(), "the coordinator sends whole frames");
-    return messages;
-  }
-
   private static ByteString frame(byte[] payload, int declaredLength) {
     byte[] out = new byte[4 + payload.length];
     out[0] = (byte) (declaredLength >>> 24);
@@ -83,7 +57,7 @@ class BadFramesTest {
 
   @Test
   void anOversizedFrameIsRefusedBeforeItIsBufferedAndOnlyThatConnectionCloses() throws Exception {
-    List<ServerMessage> answer = exchange(frame(new byte[16], ControlProtocol.MAX_CLIENT_FRAME_BYTES + 1));
+    List<ServerMessage> answer = mesh.exchange(frame(new byte[16], ControlProtocol.MAX_CLIENT_FRAME_BYTES + 1));
     ServerMessage last = answer.get(answer.size() - 1);
     assertEquals(ControlError.Code.FRAME_TOO_LARGE, last.getError().getCode(), answer.toString());
     assertTrue(last.getError().getFatal());
@@ -93,18 +67,18 @@ class BadFramesTest {
   @Test
   void aFrameThatIsNotProtobufIsMalformedAndClosesThatConnection() throws Exception {
     byte[] junk = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x00, 0x01};
-    List<ServerMessage> answer = exchange(frame(junk, junk.length));
+    List<ServerMessage> answer = mesh.exchange(frame(junk, junk.length));
     assertEquals(ControlError.Code.MALFORMED_MESSAGE, answer.get(answer.size() - 1).getError().getCode());
     assertOthersUnaffected();
   }
 
   @Test
   void anEmptyEnvelopeOrAWrongFirstMessageIsRefused() throws Exception {
-    assertEquals(ControlError.Code.MALFORMED_MESSAGE, exchange(frame(new byte[0], 0)).get(0).getError().getCode());
+    assertEquals(ControlError.Code.MALFORMED_MESSAGE, mesh.exchange(frame(new byte[0], 0)).get(0).getError().getCode());
     byte[] keepalive = ClientMessage.newBuilder()
         .setKeepalive(com.oversoc.mesh.protocol.control.pb.Keepalive.getDefaultInstance()).build().toByteArray();
     assertEquals(ControlError.Code.UNEXPECTED_MESSAGE,
-        exchange(frame(keepalive, keepalive.length)).get(0).getError().getCode());
+        mesh.exchange(frame(keepalive, keepalive.length)).get(0).getError().getCode());
   }
 
   @Test
@@ -112,6 +86,6 @@ class BadFramesTest {
     byte[] hello = ClientMessage.newBuilder().setHello(ClientHello.newBuilder().setCapabilityVersion(1)
         .setClientTimeUnixMs(mesh.clock.instant().toEpochMilli())).build().toByteArray();
     assertEquals(ControlError.Code.UNSUPPORTED_VERSION,
-        exchange(frame(hello, hello.length)).get(0).getError().getCode());
+        mesh.exchange(frame(hello, hello.length)).get(0).getError().getCode());
   }
 }

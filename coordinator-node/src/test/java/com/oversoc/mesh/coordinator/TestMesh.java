@@ -51,11 +51,15 @@ public final class TestMesh implements AutoCloseable {
   public Coordinator coordinator;
 
   public TestMesh(Database.Settings db, TestClock clock, CoordinatorPrivateKey key, Path stateDir) {
+    this(clock, key, settings(stateDir, db));
+  }
+
+  public TestMesh(TestClock clock, CoordinatorPrivateKey key, CoordinatorSettings settings) {
     this.kit = ActorTestKit.create();
     this.system = kit.system();
     this.clock = clock;
     this.key = key;
-    this.settings = settings(stateDir, db);
+    this.settings = settings;
     this.coordinator = Coordinator.start(system, settings, key, clock, random);
   }
 
@@ -73,6 +77,15 @@ public final class TestMesh implements AutoCloseable {
   public static TestMesh h2(Path dir) {
     return new TestMesh(Database.Settings.h2File(dir, 8), new TestClock(START),
         CoordinatorPrivateKey.generate(new SecureRandom()), dir);
+  }
+
+  /** A mesh whose keepalive, dead-stream and hello timers are short (real time). */
+  public static TestMesh h2WithTimers(Path dir, Duration keepalive, Duration dead, Duration hello) {
+    CoordinatorSettings s = settings(dir, Database.Settings.h2File(dir, 8));
+    return new TestMesh(new TestClock(START), CoordinatorPrivateKey.generate(new SecureRandom()),
+        new CoordinatorSettings(s.stateDir(), s.controlAddress(), s.controlPort(), s.adminAddress(), s.adminPort(),
+            s.database(), s.maxClockSkew(), s.nodeKeyLifetime(), s.nodeKeyOverlap(), s.ephemeralOfflineTimeout(),
+            keepalive, dead, hello, s.sessionQueueSize(), s.ulaPrefix(), s.relayMap(), s.cluster()));
   }
 
   public static RelayMap relayMap() {
@@ -179,6 +192,30 @@ public final class TestMesh implements AutoCloseable {
         fail("connection did not close: " + e);
       }
     }
+  }
+
+  /**
+   * Sends raw bytes on a fresh connection and keeps the client's side open, so that only the
+   * coordinator can end it; returns every frame the coordinator sent before it did.
+   */
+  public List<ServerMessage> exchange(org.apache.pekko.util.ByteString raw) throws Exception {
+    var flow = coordinator.connections().flow(MachinePrivateKey.generate(random).publicKey());
+    List<org.apache.pekko.util.ByteString> out = org.apache.pekko.stream.javadsl.Source.single(raw)
+        .concat(org.apache.pekko.stream.javadsl.Source.maybe())
+        .via(flow)
+        .toMat(org.apache.pekko.stream.javadsl.Sink.seq(), org.apache.pekko.stream.javadsl.Keep.right())
+        .run(system)
+        .toCompletableFuture().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+    org.apache.pekko.util.ByteString all =
+        out.stream().reduce(org.apache.pekko.util.ByteString.emptyByteString(), org.apache.pekko.util.ByteString::concat);
+    List<ServerMessage> messages = new java.util.ArrayList<>();
+    while (all.size() >= 4) {
+      int len = all.iterator().getInt(java.nio.ByteOrder.BIG_ENDIAN);
+      messages.add(com.oversoc.mesh.actors.control.ControlFraming.parseServer(all.slice(4, 4 + len)));
+      all = all.drop(4 + len);
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(0, all.size(), "the coordinator sends whole frames");
+    return messages;
   }
 
   public static void await(java.util.function.BooleanSupplier cond, String what) {

@@ -150,7 +150,7 @@ public final class AdminApi {
         RevokeKeyRequest r = body.isBlank() ? new RevokeKeyRequest(false) : JSON.readValue(body, RevokeKeyRequest.class);
         yield service.revokePreAuthKey(id, r.cascade(), actor)
             ? ok(view(service.store().preAuthKey(id).orElseThrow()))
-            : error(404, "no pre-auth key with id " + printable(id));
+            : error(404, "no pre-auth key with id " + CoordinatorService.printable(id));
       }
       case "GET nodes" -> {
         read(actor, "node.list", "nodes");
@@ -218,7 +218,7 @@ public final class AdminApi {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("'" + printable(id) + "' is not a node id; accepted: a positive number");
+    throw new IllegalArgumentException("'" + CoordinatorService.printable(id) + "' is not a node id; accepted: a positive number");
   }
 
   private static int limit(String text) {
@@ -233,12 +233,7 @@ public final class AdminApi {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("limit '" + printable(text) + "' is not accepted; accepted: 1.." + AUDIT_MAX_LIMIT);
-  }
-
-  private static String printable(String s) {
-    String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-    return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    throw new IllegalArgumentException("limit '" + CoordinatorService.printable(text) + "' is not accepted; accepted: 1.." + AUDIT_MAX_LIMIT);
   }
 
   private KeyView view(PreAuthKeyRecord k) {
