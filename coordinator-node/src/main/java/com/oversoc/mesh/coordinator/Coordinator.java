@@ -80,10 +80,6 @@ public final class Coordinator implements AutoCloseable {
     return topic;
   }
 
-  public ActorRef<MapDistributor.Command> distributor() {
-    return distributor;
-  }
-
   /** Ends this replica's sessions (their nodes reconnect elsewhere), stops distributing, closes the store. */
   @Override
   public void close() {

@@ -271,6 +271,26 @@ class ControlServerTest {
   }
 
   @Test
+  void aBurstOfEndpointReportsIsCoalescedAndTheLatestWins() {
+    Node gw = enrolled("acme", NodeRole.NODE_ROLE_GATEWAY, "gw");
+    Node pf = enrolled("acme", NodeRole.NODE_ROLE_PLATFORM, "pf");
+    gw.awaitMap(m -> m.peers().containsKey(pf.nodeId()), "gw sees pf");
+    long before = mesh.service().store().node(pf.nodeId()).orElseThrow().rowVersion();
+    var last = MapValidation.endpoint(IpLiteral.parse("198.51.100.20"), 41641);
+    synchronized (pf.session) {
+      for (int i = 10; i <= 20; i++) {
+        pf.connection.send(pf.session.updateEndpoints(
+            List.of(MapValidation.endpoint(IpLiteral.parse("198.51.100." + i), 41641)), 1).orElseThrow());
+      }
+    }
+    gw.awaitMap(m -> m.peers().get(pf.nodeId()).getEndpointsList().equals(List.of(last)), "the latest report wins");
+    long writes = mesh.service().store().node(pf.nodeId()).orElseThrow().rowVersion() - before;
+    // Normally 2 (the first, then the latest when the interval ends); only a stall of more than
+    // MIN_ENDPOINT_REPORT_INTERVAL between frames could add one, never one per report.
+    assertTrue(writes >= 1 && writes < 11, "11 reports in a burst made " + writes + " writes");
+  }
+
+  @Test
   void keyExpiryDropsTheNodeFromMaps() {
     Node gw = enrolled("acme", NodeRole.NODE_ROLE_GATEWAY, "gw");
     Node pf = enrolled("acme", NodeRole.NODE_ROLE_PLATFORM, "pf");

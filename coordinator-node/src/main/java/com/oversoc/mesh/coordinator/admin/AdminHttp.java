@@ -1,6 +1,5 @@
 package com.oversoc.mesh.coordinator.admin;
 
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -40,11 +39,6 @@ public final class AdminHttp extends AllDirectives {
   public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, AdminApi api, String address, int port) {
     AdminHttp http = new AdminHttp(api, system.dispatchers().lookup(DispatcherSelector.blocking()));
     return Http.get(system).newServerAt(address, port).bind(http.route());
-  }
-
-  /** The bound address (useful when the configured port was 0). */
-  public static InetSocketAddress address(ServerBinding b) {
-    return b.localAddress();
   }
 
   Route route() {

@@ -66,9 +66,6 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
   /** A committed change, from the topic. */
   public record Changed(MeshChange change) implements Command {}
 
-  /** Replies with the number of subscribed sessions (tests, metrics). */
-  public record CountSessions(ActorRef<Integer> replyTo) implements Command {}
-
   private record NodesLoaded(long[] ids, List<Optional<NodeRecord>> rows) implements Command {}
 
   private record PolicyLoaded(Policy policy) implements Command {}
@@ -152,10 +149,6 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
         .onMessage(PolicyLoaded.class, this::onPolicyLoaded)
         .onMessage(Resynced.class, this::onResynced)
         .onMessage(LoadFailed.class, this::onLoadFailed)
-        .onMessage(CountSessions.class, m -> {
-          m.replyTo().tell(mapSessions.size() + keySessions.size());
-          return this;
-        })
         .onMessageEquals(Stop.INSTANCE, () -> {
           mapSessions.keySet().forEach(s -> s.tell(ShuttingDown.INSTANCE));
           keySessions.forEach(s -> s.tell(ShuttingDown.INSTANCE));

@@ -63,10 +63,6 @@ public final class MeshState {
     return Optional.ofNullable(nodes.get(id));
   }
 
-  public int size() {
-    return nodes.size();
-  }
-
   public Iterable<NodeRecord> nodes() {
     return nodes.values();
   }

@@ -16,6 +16,7 @@ import com.oversoc.mesh.protocol.control.PeerMapReducer;
 import com.oversoc.mesh.protocol.control.pb.ClientHello;
 import com.oversoc.mesh.protocol.control.pb.ClientMessage;
 import com.oversoc.mesh.protocol.control.pb.ControlError;
+import com.oversoc.mesh.protocol.control.pb.EndpointUpdate;
 import com.oversoc.mesh.protocol.control.pb.Keepalive;
 import com.oversoc.mesh.protocol.control.pb.MapResponse;
 import com.oversoc.mesh.protocol.control.pb.NodeRole;
@@ -26,6 +27,7 @@ import com.oversoc.mesh.protocol.control.pb.ServerHello;
 import com.oversoc.mesh.protocol.control.pb.ServerMessage;
 import com.oversoc.mesh.protocol.key.MachinePublicKey;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +63,12 @@ import org.apache.pekko.stream.QueueOfferResult;
 public final class ControlSession {
   /** Failed registrations tolerated on one connection before it is closed. */
   public static final int MAX_REGISTER_ATTEMPTS = 3;
+  /**
+   * At most one endpoint report per node per this interval reaches the store and the node's
+   * peers; reports in between are coalesced (the latest wins), so a node cannot turn its own
+   * chatter into writes and fan-out to thousands of peers.
+   */
+  public static final Duration MIN_ENDPOINT_REPORT_INTERVAL = Duration.ofSeconds(1);
 
   interface Command {}
 
@@ -80,6 +88,8 @@ public final class ControlSession {
   private enum KeepaliveTick implements Command { INSTANCE }
 
   private enum DeadTimeout implements Command { INSTANCE }
+
+  private enum EndpointsTick implements Command { INSTANCE }
 
   private final ActorContext<Command> ctx;
   private final CoordinatorService service;
@@ -101,6 +111,14 @@ public final class ControlSession {
   private PeerMap map;
   private ActiveKeySet keys;
   private boolean subscribed;
+  /** A fatal error was queued; the session stops once the current step is done. */
+  private boolean closing;
+  /** Set once the outbound queue is completed or failed; nothing is offered after that. */
+  private boolean outClosed;
+  /** An endpoint report was written less than MIN_ENDPOINT_REPORT_INTERVAL ago. */
+  private boolean endpointsThrottled;
+  /** The latest report received while throttled, written when the interval ends. */
+  private EndpointUpdate pendingEndpoints;
 
   static Behavior<Command> create(CoordinatorService service, ActorRef<MapDistributor.Command> distributor,
       BoundedSourceQueue<ServerMessage> out, MachinePublicKey machine, SecureRandom random, AtomicBoolean closed) {
@@ -233,6 +251,15 @@ public final class ControlSession {
           return onEnrolledMessage(m.ack(), m.message());
         })
         .onMessage(Updated.class, u -> onUpdate(u.update()))
+        .onMessageEquals(EndpointsTick.INSTANCE, () -> {
+          endpointsThrottled = false;
+          if (pendingEndpoints != null) {
+            EndpointUpdate latest = pendingEndpoints;
+            pendingEndpoints = null;
+            reportEndpoints(new CompletableFuture<>(), latest);
+          }
+          return Behaviors.same();
+        })
         .onMessage(Done.class, d -> {
           d.then().run();
           d.ack().complete(null);
@@ -283,11 +310,12 @@ public final class ControlSession {
         if (!subscribed || relay) {
           return fatal(ControlError.Code.UNEXPECTED_MESSAGE, "EndpointUpdate before MapRequest");
         }
-        var u = m.getEndpointUpdate();
-        callService(ack, () -> {
-          service.reportEndpoints(node.nodeId(), u.getEndpointsList(), u.getHomeRelay());
-          return null;
-        }, ignored -> { });
+        if (endpointsThrottled) {
+          pendingEndpoints = m.getEndpointUpdate();
+          ack.complete(null);
+        } else {
+          reportEndpoints(ack, m.getEndpointUpdate());
+        }
         return Behaviors.same();
       }
       case ROTATE_NODE_KEY -> {
@@ -311,6 +339,15 @@ public final class ControlSession {
         return fatal(ControlError.Code.UNEXPECTED_MESSAGE, m.getBodyCase() + " after enrollment");
       }
     }
+  }
+
+  private void reportEndpoints(CompletableFuture<Void> ack, EndpointUpdate u) {
+    endpointsThrottled = true;
+    timers.startSingleTimer("endpoints", EndpointsTick.INSTANCE, MIN_ENDPOINT_REPORT_INTERVAL);
+    callService(ack, () -> {
+      service.reportEndpoints(node.nodeId(), u.getEndpointsList(), u.getHomeRelay());
+      return null;
+    }, ignored -> { });
   }
 
   private Behavior<Command> onUpdate(SessionUpdate u) {
@@ -378,8 +415,6 @@ public final class ControlSession {
   }
 
   // ---- plumbing ----
-
-  private boolean closing;
 
   private Behavior<Command> common(org.apache.pekko.actor.typed.javadsl.BehaviorBuilder<Command> b) {
     return b
@@ -463,8 +498,6 @@ public final class ControlSession {
     }
   }
 
-  /** Set once the outbound queue is completed or failed; nothing is offered after that. */
-  private boolean outClosed;
 
   private Behavior<Command> fatal(ControlError.Code code, String message) {
     return fatal(new ControlException(code, message));

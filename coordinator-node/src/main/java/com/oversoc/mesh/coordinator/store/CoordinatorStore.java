@@ -138,16 +138,23 @@ public final class CoordinatorStore {
   }
 
   public List<PreAuthKeyRecord> preAuthKeys() {
-    return plain(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + KEY_COLUMNS + " FROM preauth_keys ORDER BY created_at, key_id");
-           ResultSet rs = ps.executeQuery()) {
-        List<PreAuthKeyRecord> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(preAuthKey(rs));
-        }
-        return out;
+    return plain(c -> list(c, "SELECT " + KEY_COLUMNS + " FROM preauth_keys ORDER BY created_at, key_id",
+        CoordinatorStore::preAuthKey));
+  }
+
+  @FunctionalInterface
+  private interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private static <T> List<T> list(Connection c, String sql, Row<T> row) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+      List<T> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(row.read(rs));
       }
-    });
+      return out;
+    }
   }
 
   public Optional<PreAuthKeyRecord> preAuthKey(String keyId) {
@@ -333,16 +340,7 @@ public final class CoordinatorStore {
 
   /** Every node, revoked ones included, in id order. */
   public List<NodeRecord> nodes() {
-    return plain(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + NODE_COLUMNS + " FROM nodes ORDER BY node_id");
-           ResultSet rs = ps.executeQuery()) {
-        List<NodeRecord> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(node(rs));
-        }
-        return out;
-      }
-    });
+    return plain(c -> list(c, "SELECT " + NODE_COLUMNS + " FROM nodes ORDER BY node_id", CoordinatorStore::node));
   }
 
   /** Revokes a node; returns false if there is no such node or it was already revoked. */

@@ -41,11 +41,9 @@ public final class Database implements AutoCloseable {
   }
 
   private final HikariDataSource pool;
-  private final boolean postgres;
 
-  private Database(HikariDataSource pool, boolean postgres) {
+  private Database(HikariDataSource pool) {
     this.pool = pool;
-    this.postgres = postgres;
   }
 
   public static String h2Url(Path stateDir) {
@@ -76,15 +74,11 @@ public final class Database implements AutoCloseable {
       pool.close();
       throw e;
     }
-    return new Database(pool, s.url().startsWith("jdbc:postgresql:"));
+    return new Database(pool);
   }
 
   public DataSource dataSource() {
     return pool;
-  }
-
-  public boolean isPostgres() {
-    return postgres;
   }
 
   @Override
