@@ -5,6 +5,7 @@ import com.oversoc.mesh.coordinator.policy.Policy;
 import com.oversoc.mesh.coordinator.store.NodeRecord;
 import com.oversoc.mesh.protocol.control.ActiveKeySet;
 import com.oversoc.mesh.protocol.control.pb.Peer;
+import com.oversoc.mesh.protocol.control.pb.PeerAccess;
 import com.oversoc.mesh.protocol.control.pb.RelayMap;
 import com.oversoc.mesh.protocol.control.pb.SelfNode;
 import com.oversoc.mesh.protocol.key.NodePublicKey;
@@ -240,15 +241,19 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
     if (row.isPresent() && before.isPresent() && before.get().rowVersion() >= row.get().rowVersion()) {
       return false; // an older or repeated reload
     }
-    Set<Long> viewers = new LinkedHashSet<>();
-    before.ifPresent(b -> viewers.addAll(state.viewersOf(b)));
+    Set<Long> viewersBefore = before.map(b -> state.viewersOf(b).keySet()).orElse(Set.of());
     boolean changed = row.isPresent() ? state.put(row.get()) : state.remove(id);
     if (!changed) {
       return false;
     }
     Optional<NodeRecord> after = state.node(id);
-    after.ifPresent(a -> viewers.addAll(state.viewersOf(a)));
-    notifyViewers(id, after, viewers);
+    Map<Long, PeerAccess> viewersAfter = after.map(state::viewersOf).orElse(Map.of());
+    notifyViewers(id, after, viewersAfter);
+    for (long v : viewersBefore) {
+      if (!viewersAfter.containsKey(v)) {
+        tell(v, new PeerTarget(id, Optional.empty())); // no longer allowed, or gone
+      }
+    }
     Set<ActorRef<SessionUpdate>> own = sessionsByNode.getOrDefault(id, Set.of());
     if (after.isEmpty()) {
       String reason = row.flatMap(NodeRecord::revokedReason).orElse("removed from the mesh");
@@ -262,19 +267,20 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
     return true;
   }
 
-  private void notifyViewers(long id, Optional<NodeRecord> node, Set<Long> viewers) {
+  /** Tells the sessions of each viewer the entry it should now have for node {@code id}. */
+  private void notifyViewers(long id, Optional<NodeRecord> node, Map<Long, PeerAccess> viewers) {
     Instant now = now();
-    for (long v : viewers) {
-      Set<ActorRef<SessionUpdate>> sessions = sessionsByNode.get(v);
-      if (sessions == null) {
-        continue;
+    for (Map.Entry<Long, PeerAccess> v : viewers.entrySet()) {
+      if (sessionsByNode.containsKey(v.getKey())) {
+        tell(v.getKey(), new PeerTarget(id, node.flatMap(n -> state.entry(n, v.getValue(), now))));
       }
-      Optional<NodeRecord> viewer = state.node(v);
-      Optional<Peer> entry = viewer.isPresent() && node.isPresent()
-          ? state.entryFor(viewer.get(), node.get(), now)
-          : Optional.empty();
-      PeerTarget t = new PeerTarget(id, entry);
-      sessions.forEach(s -> s.tell(t));
+    }
+  }
+
+  private void tell(long nodeId, SessionUpdate update) {
+    Set<ActorRef<SessionUpdate>> sessions = sessionsByNode.get(nodeId);
+    if (sessions != null) {
+      sessions.forEach(s -> s.tell(update));
     }
   }
 

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -74,8 +73,8 @@ public final class MeshState {
    */
   public boolean put(NodeRecord n) {
     NodeRecord old = nodes.get(n.nodeId());
-    if (old != null && old.rowVersion() >= n.rowVersion()) {
-      return false;
+    if (old == null ? n.isRevoked() : old.rowVersion() >= n.rowVersion()) {
+      return false; // older than what is held, or a revoked node that was never held
     }
     if (old != null) {
       index(old).remove(old.nodeId());
@@ -133,20 +132,22 @@ public final class MeshState {
     return e;
   }
 
-  /** Every node that may have {@code x} in its map (by policy, ignoring liveness of either). */
-  public Set<Long> viewersOf(NodeRecord x) {
-    Set<Long> out = new LinkedHashSet<>();
+  /**
+   * Every node that may have {@code x} in its map (by policy, ignoring liveness of either), with
+   * what it may do with {@code x}.
+   */
+  public Map<Long, PeerAccess> viewersOf(NodeRecord x) {
+    Map<Long, PeerAccess> out = new LinkedHashMap<>();
     Policy.Member m = member(x);
-    for (String tenant : candidateTenants(m)) {
+    for (String tenant : policy.tenantsRelevantTo(m)) {
       Map<NodeRole, Set<Long>> roles = byTenant.get(tenant);
       if (roles == null) {
         continue;
       }
-      for (Map.Entry<NodeRole, Set<Long>> e : roles.entrySet()) {
-        for (long id : e.getValue()) {
-          NodeRecord v = nodes.get(id);
-          if (id != x.nodeId() && policy.access(member(v), m).isPresent()) {
-            out.add(id);
+      for (Set<Long> ids : roles.values()) {
+        for (long id : ids) {
+          if (id != x.nodeId()) {
+            policy.access(member(nodes.get(id)), m).ifPresent(a -> out.put(id, a));
           }
         }
       }
@@ -154,8 +155,12 @@ public final class MeshState {
     return out;
   }
 
-  private Set<String> candidateTenants(Policy.Member m) {
-    return policy.tenantsRelevantTo(m);
+  /**
+   * The entry a viewer whose access to {@code peer} is {@code access} gets, or empty while the
+   * peer is not live. Entries are shared by every map that lists them.
+   */
+  public Optional<Peer> entry(NodeRecord peer, PeerAccess access, Instant now) {
+    return isLive(peer, now) ? Optional.of(cachedEntry(peer, access, now)) : Optional.empty();
   }
 
   /** The peers {@code viewer} should have now. */
@@ -164,7 +169,7 @@ public final class MeshState {
     if (viewer.role() == NodeRole.NODE_ROLE_RELAY) {
       return out;
     }
-    for (long id : viewersOf(viewer)) {
+    for (long id : viewersOf(viewer).keySet()) {
       entryFor(viewer, nodes.get(id), now).ifPresent(p -> out.put(id, p));
     }
     return out;

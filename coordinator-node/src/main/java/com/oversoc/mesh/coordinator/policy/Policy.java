@@ -2,9 +2,12 @@ package com.oversoc.mesh.coordinator.policy;
 
 import com.oversoc.mesh.protocol.control.pb.NodeRole;
 import com.oversoc.mesh.protocol.control.pb.PeerAccess;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Who may talk to whom, evaluated for every pair of nodes that could appear in each other's
@@ -17,11 +20,20 @@ import java.util.Set;
  * @param sameTenant platform nodes reach the gateways of their own tenant
  * @param platformToPlatform platform nodes of one tenant see each other (off by default)
  * @param grants extra platform-to-gateway reach, across tenants or narrowed by tags
+ * @param grantsByGatewayTenant the grants indexed by the tenant of the gateways they name
+ *     (derived from {@code grants}), so that deciding one pair looks at a handful of grants,
+ *     not at every tenant's
  */
-public record Policy(long version, boolean sameTenant, boolean platformToPlatform, List<Grant> grants) {
+public record Policy(long version, boolean sameTenant, boolean platformToPlatform, List<Grant> grants,
+    Map<String, List<Grant>> grantsByGatewayTenant) {
 
   /** The policy in force before an administrator sets one. */
   public static final Policy DEFAULT = new Policy(0, true, false, List.of());
+
+  public Policy(long version, boolean sameTenant, boolean platformToPlatform, List<Grant> grants) {
+    this(version, sameTenant, platformToPlatform, grants, grants.stream()
+        .collect(Collectors.groupingBy(g -> g.gateways().tenant(), Collectors.toUnmodifiableList())));
+  }
 
   /** The attributes the policy looks at: role, tenant and tags, all from the node's pre-auth key. */
   public record Member(NodeRole role, String tenant, List<String> tags) {}
@@ -32,7 +44,18 @@ public record Policy(long version, boolean sameTenant, boolean platformToPlatfor
    */
   public record Selector(String tenant, Set<String> tags) {
     public boolean matches(Member m) {
-      return m.tenant().equals(tenant) && (tags.isEmpty() || m.tags().stream().anyMatch(tags::contains));
+      if (!m.tenant().equals(tenant)) {
+        return false;
+      }
+      if (tags.isEmpty()) {
+        return true;
+      }
+      for (String t : m.tags()) {
+        if (tags.contains(t)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 
@@ -41,6 +64,7 @@ public record Policy(long version, boolean sameTenant, boolean platformToPlatfor
 
   public Policy {
     grants = List.copyOf(grants);
+    grantsByGatewayTenant = Map.copyOf(grantsByGatewayTenant);
   }
 
   /** What {@code viewer} may do with {@code peer}, or empty if the peer must not be in its map. */
@@ -66,7 +90,7 @@ public record Policy(long version, boolean sameTenant, boolean platformToPlatfor
     if (sameTenant && platform.tenant().equals(gateway.tenant())) {
       return true;
     }
-    for (Grant g : grants) {
+    for (Grant g : grantsByGatewayTenant.getOrDefault(gateway.tenant(), List.of())) {
       if (g.platforms().matches(platform) && g.gateways().matches(gateway)) {
         return true;
       }
@@ -76,7 +100,7 @@ public record Policy(long version, boolean sameTenant, boolean platformToPlatfor
 
   /** The tenants whose gateways {@code platform} may reach, or whose platforms may reach {@code gateway}. */
   public Set<String> tenantsRelevantTo(Member m) {
-    java.util.Set<String> out = new java.util.HashSet<>();
+    Set<String> out = new HashSet<>();
     out.add(m.tenant());
     for (Grant g : grants) {
       if (m.role() == NodeRole.NODE_ROLE_PLATFORM && g.platforms().matches(m)) {

@@ -64,10 +64,13 @@ class HighAvailabilityTest {
   ActorSystem<Void> replica(int port, int seedPort) {
     CoordinatorSettings.Cluster cluster = new CoordinatorSettings.Cluster(true, IpLiteral.parse("127.0.0.1"), port,
         List.of("127.0.0.1:" + seedPort));
-    // Two cluster members in one JVM need their own JMX names; production runs one per process.
+    // Two cluster members in one JVM need their own JMX names (production runs one per process);
+    // a shared build machine can stall the JVM for seconds, which must not read as a dead member.
     return ActorSystems.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
-        com.typesafe.config.ConfigFactory.parseString("pekko.cluster.jmx.multi-mbeans-in-same-jvm = on")
-            .withFallback(ClusterConfig.pekko(cluster)));
+        com.typesafe.config.ConfigFactory.parseString("""
+            pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+            pekko.cluster.failure-detector.acceptable-heartbeat-pause = 60s
+            """).withFallback(ClusterConfig.pekko(cluster)));
   }
 
   @BeforeEach

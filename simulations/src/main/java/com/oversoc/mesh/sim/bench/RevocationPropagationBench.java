@@ -61,10 +61,15 @@ import org.slf4j.LoggerFactory;
  * coordinator adds on top of merely delivering the bytes.
  *
  * <pre>./bench --main RevocationPropagationBench [clients] [rounds]</pre>
+ *
+ * Each side first runs unmeasured ({@link #WARMUP_ROUNDS} revocations, one reference fan-out)
+ * so that both are measured with a warm JIT.
  */
 public final class RevocationPropagationBench {
   static final int DEFAULT_CLIENTS = 10_000;
-  static final int DEFAULT_ROUNDS = 5;
+  static final int DEFAULT_ROUNDS = 10;
+  /** Revocations before the measured ones, so that both sides are measured with a warm JIT. */
+  static final int WARMUP_ROUNDS = 2;
   static final int PLATFORMS = 20;
   static final int TENANTS = 100;
   /** Clients enrolling at once while the mesh is built. */
@@ -166,8 +171,11 @@ public final class RevocationPropagationBench {
         (heapAfter - heapBefore) / 1024.0 / n);
 
     Histogram all = new Histogram(3);
-    for (int round = 0; round < rounds && round < platforms.size(); round++) {
-      Client victim = platforms.get(round);
+    if (WARMUP_ROUNDS + rounds > platforms.size()) {
+      throw new IllegalArgumentException("at most " + (platforms.size() - WARMUP_ROUNDS) + " rounds");
+    }
+    for (int round = -WARMUP_ROUNDS; round < rounds; round++) {
+      Client victim = platforms.get(round + WARMUP_ROUNDS);
       long victimId;
       synchronized (victim.session) {
         victimId = victim.session.registration().orElseThrow().getNodeId();
@@ -183,11 +191,15 @@ public final class RevocationPropagationBench {
       for (Client g : gateways) {
         h.recordValue(Math.max(0, g.appliedAt.get() - committed) / 1000);
       }
+      if (round < 0) {
+        continue; // warm-up
+      }
       all.add(h);
       System.out.printf("round %d: revocation applied by %d clients: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
           round, h.getTotalCount(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
           h.getMaxValue() / 1e3);
     }
+    reference(gateways.size()); // warm-up
     Histogram ref = reference(gateways.size());
     System.out.printf("coordinator (all rounds): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
         all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3, all.getMaxValue() / 1e3);
