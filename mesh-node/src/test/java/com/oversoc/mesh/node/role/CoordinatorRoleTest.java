@@ -4,10 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.oversoc.mesh.actors.ActorSystems;
+import com.oversoc.mesh.actors.channel.SecureChannel;
+import com.oversoc.mesh.actors.control.ControlClientConnection;
 import com.oversoc.mesh.node.cli.Cli;
 import com.oversoc.mesh.node.cli.ExitCodes;
 import com.oversoc.mesh.node.config.ConfigLoader;
 import com.oversoc.mesh.node.config.NodeConfig;
+import com.oversoc.mesh.protocol.channel.ChannelProtocol;
+import com.oversoc.mesh.protocol.control.ControlClientSession;
+import com.oversoc.mesh.protocol.key.CoordinatorPublicKey;
+import com.oversoc.mesh.protocol.key.MachinePrivateKey;
+import com.oversoc.mesh.protocol.key.NodePrivateKey;
+import com.typesafe.config.ConfigFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,16 +27,38 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ovsgw run} for the coordinator and {@code ovsgw admin} against it: first start, the
- * admin CLI end to end over HTTP, and a restart on the same state directory.
+ * admin CLI end to end over HTTP, a node enrolling over TCP and the secure channel with a key the
+ * CLI made and being revoked through the CLI, and a restart on the same state directory.
  */
 class CoordinatorRoleTest {
   @TempDir Path dir;
+  ActorSystem<Void> clients;
+
+  @BeforeEach
+  void startClients() {
+    clients = ActorSystems.create(Behaviors.empty(), "nodes", ConfigFactory.empty());
+  }
+
+  @AfterEach
+  void stopClients() {
+    clients.terminate();
+    clients.getWhenTerminated().toCompletableFuture().join();
+  }
 
   private record Result(int exit, String out, String err) {}
 
@@ -102,8 +133,17 @@ class CoordinatorRoleTest {
       assertTrue(show.out().startsWith("# policy version 1"), show.out());
       assertTrue(show.out().contains("platform-to-platform = true"), show.out());
 
+      // A node enrolls over TCP and the secure channel with the key the CLI created, pinning the
+      // key the coordinator printed; the CLI then lists it and revokes it, and the node is told.
+      String pinned = out.lines().map(String::strip).filter(l -> l.length() == 44).findFirst().orElseThrow();
+      ControlClientSession node = enroll(control, CoordinatorPublicKey.parse(pinned), created.out().strip());
       Result nodes = admin(adminPort, tokenFile, "nodes", "list");
       assertEquals(ExitCodes.OK, nodes.exit(), nodes.err());
+      assertTrue(nodes.out().contains("edge-1") && nodes.out().contains("100.64.0.1"), nodes.out());
+      Result revoked = admin(adminPort, tokenFile, "nodes", "revoke", "1", "--reason", "decommissioned");
+      assertEquals(ExitCodes.OK, revoked.exit(), revoked.err());
+      await(() -> state(node) == ControlClientSession.State.REVOKED, "the node is told it is revoked");
+      assertEquals(Optional.of("decommissioned"), node.revokedReason());
       Result missing = admin(adminPort, tokenFile, "nodes", "show", "42");
       assertEquals(ExitCodes.FAILURE, missing.exit());
       assertTrue(missing.err().contains("no node 42"), missing.err());
@@ -129,6 +169,37 @@ class CoordinatorRoleTest {
       assertEquals("", again.toString(StandardCharsets.UTF_8));
       Result show = admin(adminPort, tokenFile, "policy", "show");
       assertTrue(show.out().startsWith("# policy version 1"), show.out() + show.err());
+    }
+  }
+
+  /** Enrolls a gateway over TCP and the secure channel; returns its session once it streams. */
+  private ControlClientSession enroll(int port, CoordinatorPublicKey pinned, String authKey) throws Exception {
+    SecureRandom random = new SecureRandom();
+    MachinePrivateKey machine = MachinePrivateKey.generate(random);
+    ControlClientSession session = new ControlClientSession(ControlClientSession.Mode.MESH_NODE, machine.publicKey(),
+        NodePrivateKey.generate(random), pinned, Optional.of(authKey), "edge-1", "test");
+    var transport = SecureChannel.client(ChannelProtocol.CONTROL, machine, pinned, new byte[0],
+            SecureChannel.Settings.defaults())
+        .join(Tcp.get(clients).outgoingConnection("127.0.0.1", port));
+    ControlClientConnection.open(Materializer.createMaterializer(clients), session, transport,
+        java.time.InstantSource.system(), Duration.ofSeconds(15), (s, m, r) -> { });
+    await(() -> state(session) == ControlClientSession.State.STREAMING, "the node streams its map");
+    return session;
+  }
+
+  private static ControlClientSession.State state(ControlClientSession s) {
+    synchronized (s) {
+      return s.state();
+    }
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        org.junit.jupiter.api.Assertions.fail("timed out waiting: " + what);
+      }
+      Thread.sleep(10);
     }
   }
 
