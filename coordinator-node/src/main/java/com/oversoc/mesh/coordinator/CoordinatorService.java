@@ -120,13 +120,8 @@ public final class CoordinatorService {
     } catch (SecretToken.TokenFormatException e) {
       throw new ControlException(ControlError.Code.AUTH_KEY_MALFORMED, "the pre-auth key " + e.getMessage());
     }
-    if (r.getNodeKey().size() != NodePublicKey.LENGTH) {
-      throw new ControlException(ControlError.Code.NODE_KEY_INVALID,
-          "node_key is " + r.getNodeKey().size() + " bytes; a key is 32");
-    }
-    NodePublicKey nodeKey = new NodePublicKey(r.getNodeKey().toByteArray());
-    NodeKeyProof.verify(NodeKeyProof.Purpose.ENROLL, r.getNodeKeyProof().toByteArray(), nodeKey, coordinatorKey,
-        machine, nonce);
+    NodePublicKey nodeKey = NodeKeyProof.verifiedKey(NodeKeyProof.Purpose.ENROLL, r.getNodeKey(),
+        r.getNodeKeyProof(), coordinatorKey, machine, nonce);
     String nodeName = name.isEmpty() ? "node-" + machine.shortString().replaceAll("[^A-Za-z0-9]", "x") : name;
     if (!NODE_NAME.matcher(nodeName).matches()) {
       throw new ControlException(ControlError.Code.INVALID_ARGUMENT, "node name '" + printable(nodeName)
@@ -151,13 +146,8 @@ public final class CoordinatorService {
    */
   public NodeRecord rotateNodeKey(NodeRecord node, MachinePublicKey machine, RotateNodeKeyRequest r, byte[] nonce)
       throws ControlException {
-    if (r.getNewNodeKey().size() != NodePublicKey.LENGTH) {
-      throw new ControlException(ControlError.Code.NODE_KEY_INVALID,
-          "new_node_key is " + r.getNewNodeKey().size() + " bytes; a key is 32");
-    }
-    NodePublicKey newKey = new NodePublicKey(r.getNewNodeKey().toByteArray());
-    NodeKeyProof.verify(NodeKeyProof.Purpose.ROTATE, r.getNewNodeKeyProof().toByteArray(), newKey, coordinatorKey,
-        machine, nonce);
+    NodePublicKey newKey = NodeKeyProof.verifiedKey(NodeKeyProof.Purpose.ROTATE, r.getNewNodeKey(),
+        r.getNewNodeKeyProof(), coordinatorKey, machine, nonce);
     NodeRecord rotated = store.rotateNodeKey(node.nodeId(), newKey, settings.nodeKeyLifetime(),
         settings.nodeKeyOverlap(), clock.instant());
     bus.publish(MeshChange.nodes(node.nodeId()));

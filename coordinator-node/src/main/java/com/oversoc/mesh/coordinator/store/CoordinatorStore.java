@@ -162,10 +162,15 @@ public final class CoordinatorStore {
   }
 
   private static Optional<PreAuthKeyRecord> preAuthKey(Connection c, String keyId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + KEY_COLUMNS + " FROM preauth_keys WHERE key_id = ?")) {
-      ps.setString(1, keyId);
+    return one(c, "SELECT " + KEY_COLUMNS + " FROM preauth_keys WHERE key_id = ?", keyId, CoordinatorStore::preAuthKey);
+  }
+
+  /** The row the query with one parameter finds, if any. */
+  private static <T> Optional<T> one(Connection c, String sql, Object param, Row<T> row) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, param);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(preAuthKey(rs)) : Optional.empty();
+        return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
       }
     }
   }
@@ -319,23 +324,12 @@ public final class CoordinatorStore {
   }
 
   private static Optional<NodeRecord> node(Connection c, long nodeId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + NODE_COLUMNS + " FROM nodes WHERE node_id = ?")) {
-      ps.setLong(1, nodeId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(node(rs)) : Optional.empty();
-      }
-    }
+    return one(c, "SELECT " + NODE_COLUMNS + " FROM nodes WHERE node_id = ?", nodeId, CoordinatorStore::node);
   }
 
   public Optional<NodeRecord> nodeByMachineKey(MachinePublicKey machineKey) {
-    return plain(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + NODE_COLUMNS + " FROM nodes WHERE machine_key = ?")) {
-        ps.setString(1, machineKey.toBase64());
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(node(rs)) : Optional.empty();
-        }
-      }
-    });
+    return plain(c -> one(c, "SELECT " + NODE_COLUMNS + " FROM nodes WHERE machine_key = ?", machineKey.toBase64(),
+        CoordinatorStore::node));
   }
 
   /** Every node, revoked ones included, in id order. */

@@ -255,6 +255,10 @@ final class AdminCommand implements Runnable {
       @Override
       public Integer call() {
         return keys.admin.execute(() -> {
+          if (!id.matches("[0-9a-f]{16}")) {
+            throw new AdminFailure(ExitCodes.USAGE, "'" + id + "' is not a pre-auth key id; accepted: the 16 hex "
+                + "digits shown by keys list");
+          }
           String answer = keys.admin.call("POST", "/v1/keys/" + id + "/revoke",
               AdminApi.JSON.writeValueAsString(new AdminApi.RevokeKeyRequest(cascade)));
           keys.admin.out().println(keys.admin.json ? answer : "revoked pre-auth key " + id
@@ -307,7 +311,7 @@ final class AdminCommand implements Runnable {
       @Override
       public Integer call() {
         return nodes.admin.execute(() -> {
-          String answer = nodes.admin.call("GET", "/v1/nodes/" + id, null);
+          String answer = nodes.admin.call("GET", "/v1/nodes/" + nodeId(id), null);
           if (nodes.admin.json) {
             nodes.admin.out().println(answer);
             return null;
@@ -329,7 +333,7 @@ final class AdminCommand implements Runnable {
       @Override
       public Integer call() {
         return nodes.admin.execute(() -> {
-          String answer = nodes.admin.call("POST", "/v1/nodes/" + id + "/revoke",
+          String answer = nodes.admin.call("POST", "/v1/nodes/" + nodeId(id) + "/revoke",
               AdminApi.JSON.writeValueAsString(new AdminApi.RevokeNodeRequest(reason)));
           nodes.admin.out().println(nodes.admin.json ? answer : "revoked node " + id);
           return null;
@@ -419,6 +423,14 @@ final class AdminCommand implements Runnable {
         return null;
       });
     }
+  }
+
+  /** A node id as typed: digits only, so it cannot reshape the request's path. */
+  static String nodeId(String id) throws AdminFailure {
+    if (!id.matches("[1-9][0-9]{0,18}")) {
+      throw new AdminFailure(ExitCodes.USAGE, "'" + id + "' is not a node id; accepted: the number shown by nodes list");
+    }
+    return id;
   }
 
   /** "24h", "7d", "90m" as HOCON reads durations. */

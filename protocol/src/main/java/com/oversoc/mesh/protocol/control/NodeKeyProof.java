@@ -1,5 +1,6 @@
 package com.oversoc.mesh.protocol.control;
 
+import com.google.protobuf.ByteString;
 import com.oversoc.mesh.protocol.control.pb.ControlError;
 import com.oversoc.mesh.protocol.key.CoordinatorPrivateKey;
 import com.oversoc.mesh.protocol.key.CoordinatorPublicKey;
@@ -85,6 +86,23 @@ public final class NodeKeyProof {
     } finally {
       Arrays.fill(shared, (byte) 0);
     }
+  }
+
+  /**
+   * The node key of a request, once its length and its proof check out.
+   *
+   * @throws ControlException NODE_KEY_INVALID for a key that is not 32 bytes or is low-order,
+   *     NODE_KEY_PROOF_INVALID for a proof that does not verify
+   */
+  public static NodePublicKey verifiedKey(Purpose purpose, ByteString key, ByteString proof,
+      CoordinatorPrivateKey coordinator, MachinePublicKey machine, byte[] nonce) throws ControlException {
+    if (key.size() != Key32.LENGTH) {
+      throw new ControlException(ControlError.Code.NODE_KEY_INVALID,
+          "the node key is " + key.size() + " bytes; a key is " + Key32.LENGTH);
+    }
+    NodePublicKey nodeKey = new NodePublicKey(key.toByteArray());
+    verify(purpose, proof.toByteArray(), nodeKey, coordinator, machine, nonce);
+    return nodeKey;
   }
 
   private static byte[] mac(

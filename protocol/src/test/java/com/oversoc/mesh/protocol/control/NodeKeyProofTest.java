@@ -66,6 +66,17 @@ class NodeKeyProofTest {
   }
 
   @Test
+  void aRequestsKeyMustBe32BytesAndProven() throws Exception {
+    var key = com.google.protobuf.ByteString.copyFrom(node.publicKey().bytes());
+    var proof = com.google.protobuf.ByteString.copyFrom(proof(Purpose.ROTATE));
+    assertEquals(node.publicKey(), NodeKeyProof.verifiedKey(Purpose.ROTATE, key, proof, coordinator, machine, nonce));
+    assertEquals(ControlError.Code.NODE_KEY_INVALID, assertThrows(ControlException.class,
+        () -> NodeKeyProof.verifiedKey(Purpose.ROTATE, key.substring(1), proof, coordinator, machine, nonce)).code());
+    assertEquals(ControlError.Code.NODE_KEY_PROOF_INVALID, assertThrows(ControlException.class,
+        () -> NodeKeyProof.verifiedKey(Purpose.ENROLL, key, proof, coordinator, machine, nonce)).code());
+  }
+
+  @Test
   void aLowOrderNodeKeyIsInvalid() {
     assertEquals(ControlError.Code.NODE_KEY_INVALID,
         verify(Purpose.ENROLL, new byte[32], new NodePublicKey(new byte[32]), machine, nonce));
