@@ -179,6 +179,11 @@ class ControlServerTest {
     assertFalse(soc.map().peers().containsKey(globexGw.nodeId()));
     assertFalse(acmeGw.map().peers().containsKey(other.nodeId()), "untagged vendor platform stays out");
     assertTrue(globexGw.map().peers().isEmpty());
+
+    // Withdrawing the grant withdraws the access, on both sides.
+    mesh.service().setPolicy("grants = []", "admin:test");
+    soc.awaitMap(m -> m.peers().isEmpty() && m.policyVersion() == 2, "grant withdrawn from the platform");
+    acmeGw.awaitMap(m -> m.peers().isEmpty(), "and from the gateway");
   }
 
   @Test
