@@ -368,8 +368,9 @@ final class AdminCommand implements Runnable {
             return null;
           }
           PolicyView p = AdminApi.JSON.readValue(answer, PolicyView.class);
-          policy.admin.out().println("# policy version " + p.version() + ", set " + p.createdAt() + " by "
-              + p.createdBy());
+          policy.admin.out().println(p.version() == 0
+              ? "# policy version 0: the built-in default (no policy has been set)"
+              : "# policy version " + p.version() + ", set " + p.createdAt() + " by " + p.createdBy());
           policy.admin.out().print(p.document().endsWith("\n") ? p.document() : p.document() + "\n");
           return null;
         });
