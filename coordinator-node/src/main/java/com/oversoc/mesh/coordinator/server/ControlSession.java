@@ -141,9 +141,9 @@ public final class ControlSession {
     this.machine = machine;
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.updates = ctx.messageAdapter(SessionUpdate.class, Updated::new);
-    // Until the hello arrives, the dead-stream timer is the hello timeout.
+    // Until the hello arrives, the dead-stream timer is the hello timeout; keepalives start once
+    // the ServerHello is out, so that it is always the coordinator's first frame.
     timers.startSingleTimer("dead", DeadTimeout.INSTANCE, service.settings().helloTimeout());
-    timers.startTimerWithFixedDelay("keepalive", KeepaliveTick.INSTANCE, service.settings().keepaliveInterval());
   }
 
   private Instant now() {
@@ -191,6 +191,7 @@ public final class ControlSession {
         h.setEnrolled(true).setRegistration(Wire.registration(n, service.ula()));
       });
       send(ServerMessage.newBuilder().setHello(h).build());
+      timers.startTimerWithFixedDelay("keepalive", KeepaliveTick.INSTANCE, service.settings().keepaliveInterval());
     });
     return awaitingHelloReply();
   }
