@@ -31,6 +31,9 @@ class BadFramesTest {
     mesh = TestMesh.h2(dir);
     gateway = mesh.connect(mesh.key("acme", NodeRole.NODE_ROLE_GATEWAY, false, false), "gw");
     platform = mesh.connect(mesh.key("acme", NodeRole.NODE_ROLE_PLATFORM, false, false), "pf");
+    // A node is in its peers' maps from its enrollment on, possibly before its own client has
+    // read the RegisterResponse: wait for both.
+    platform.awaitState(com.oversoc.mesh.protocol.control.ControlClientSession.State.STREAMING);
     gateway.awaitMap(m -> m.peers().size() == 1, "gateway sees the platform");
   }
 

@@ -136,6 +136,9 @@ class HighAvailabilityTest {
     Node gw = clients.connect(clients.key("acme", NodeRole.NODE_ROLE_GATEWAY, false, false), "gw");
     Node pf1 = clients.connect(clients.key("acme", NodeRole.NODE_ROLE_PLATFORM, false, false), "pf1");
     Node pf2 = clients.connect(clients.key("acme", NodeRole.NODE_ROLE_PLATFORM, false, false), "pf2");
+    for (Node n : List.of(gw, pf1, pf2)) {
+      n.awaitState(State.STREAMING);
+    }
     gw.awaitMap(m -> m.peers().size() == 2, "the gateway on replica A sees both platforms");
 
     long start = System.nanoTime();
