@@ -86,6 +86,9 @@ class ControlServerTest {
         "relays are not mesh peers");
     mesh.service().revokeNode(gw.nodeId(), "test", "admin:test");
     TestMesh.await(() -> activeKeys(relay).keys().isEmpty(), "revoked key removed from the relay's set");
+    com.google.protobuf.ByteString gwKey = com.google.protobuf.ByteString.copyFrom(gw.session.nodeKey().publicKey().bytes());
+    assertTrue(relay.received.stream().anyMatch(m -> m.hasActiveKeys() && m.getActiveKeys().getRevokedList()
+        .contains(gwKey)), "the relay is told the key left as a revocation");
   }
 
   private static com.oversoc.mesh.protocol.control.ActiveKeySet activeKeys(Node relay) {

@@ -103,8 +103,12 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
   /** This replica is stopping: close without telling the node anything is wrong with it. */
   public enum ShuttingDown implements SessionUpdate { INSTANCE }
 
-  /** The active-keys set relays should have. */
-  public record KeysTarget(Map<NodePublicKey, ActiveKeySet.Entry> keys) implements SessionUpdate {}
+  /**
+   * The active-keys set relays should have, and which of the keys now leaving it leave because
+   * their node was revoked (the relay drops those clients as revoked, not merely unknown).
+   */
+  public record KeysTarget(Map<NodePublicKey, ActiveKeySet.Entry> keys, Set<NodePublicKey> revoked)
+      implements SessionUpdate {}
 
   private final CoordinatorService service;
   private final MeshState state;
@@ -113,6 +117,8 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
   private final Map<Long, Set<ActorRef<SessionUpdate>>> sessionsByNode = new HashMap<>();
   private final Set<ActorRef<SessionUpdate>> keySessions = new HashSet<>();
   private Instant lastTick;
+  /** Keys of nodes revoked since the relays were last told; they leave the set as revocations. */
+  private final Set<NodePublicKey> revokedSinceLastPublish = new HashSet<>();
 
   /** Subscribes to {@code changes} (the cluster topic) and serves sessions from {@code initial}. */
   public static Behavior<Command> create(CoordinatorService service, MeshState initial,
@@ -185,7 +191,7 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
 
   private Behavior<Command> onSubscribeKeys(SubscribeKeys m) {
     keySessions.add(m.session());
-    m.session().tell(new KeysTarget(state.activeKeys(now())));
+    m.session().tell(new KeysTarget(state.activeKeys(now()), Set.of()));
     return this;
   }
 
@@ -241,6 +247,10 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
     if (row.isPresent() && before.isPresent() && before.get().rowVersion() >= row.get().rowVersion()) {
       return false; // an older or repeated reload
     }
+    if (before.isPresent() && row.map(NodeRecord::isRevoked).orElse(false)) {
+      revokedSinceLastPublish.add(before.get().nodeKey());
+      before.get().previousNodeKey().ifPresent(revokedSinceLastPublish::add);
+    }
     Set<Long> viewersBefore = before.map(b -> state.viewersOf(b).keySet()).orElse(Set.of());
     boolean changed = row.isPresent() ? state.put(row.get()) : state.remove(id);
     if (!changed) {
@@ -285,11 +295,11 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
   }
 
   private void publishKeys() {
-    if (keySessions.isEmpty()) {
-      return;
+    if (!keySessions.isEmpty()) {
+      KeysTarget t = new KeysTarget(state.activeKeys(now()), Set.copyOf(revokedSinceLastPublish));
+      keySessions.forEach(s -> s.tell(t));
     }
-    KeysTarget t = new KeysTarget(state.activeKeys(now()));
-    keySessions.forEach(s -> s.tell(t));
+    revokedSinceLastPublish.clear();
   }
 
   private Behavior<Command> onPolicyLoaded(PolicyLoaded m) {

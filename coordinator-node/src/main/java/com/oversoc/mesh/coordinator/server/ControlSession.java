@@ -383,7 +383,7 @@ public final class ControlSession {
           keys = new ActiveKeySet(1, t.keys());
           send(ServerMessage.newBuilder().setActiveKeys(keys.toFull()).build());
         } else {
-          keys.deltaTo(t.keys()).ifPresent(d -> {
+          keys.deltaTo(t.keys(), t.revoked()).ifPresent(d -> {
             try {
               keys = ActiveKeySet.apply(keys, d).set();
             } catch (ControlException e) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The node keys a relay may admit, as the coordinator's active-keys feed describes them: a full
@@ -41,8 +42,14 @@ public record ActiveKeySet(long seq, Map<NodePublicKey, Entry> keys) {
     return Optional.ofNullable(keys.get(key));
   }
 
-  /** What one update changed, for a relay that drops clients of removed keys. */
-  public record Update(ActiveKeySet set, List<NodePublicKey> added, List<NodePublicKey> removed) {}
+  /**
+   * What one update changed, for a relay that drops clients of removed keys.
+   *
+   * @param removed keys gone without a revocation (expired, rotated away, deleted)
+   * @param revoked keys gone because their node was revoked
+   */
+  public record Update(ActiveKeySet set, List<NodePublicKey> added, List<NodePublicKey> removed,
+      List<NodePublicKey> revoked) {}
 
   /**
    * Applies a full set or a delta; validated before anything changes.
@@ -60,21 +67,13 @@ public record ActiveKeySet(long seq, Map<NodePublicKey, Entry> keys) {
         throw new ControlException(ControlError.Code.UNEXPECTED_MESSAGE,
             "active-keys seq " + u.getSeq() + " does not follow " + current.seq());
       }
-    } else if (u.getRemovedCount() > 0) {
+    } else if (u.getRemovedCount() + u.getRevokedCount() > 0) {
       throw MapValidation.malformed("a full active-keys set has no removals");
     }
     Map<NodePublicKey, Entry> keys =
         u.getFull() || current == null ? new HashMap<>() : new HashMap<>(current.keys());
-    List<NodePublicKey> removed = new ArrayList<>();
-    for (ByteString k : u.getRemovedList()) {
-      MapValidation.key(k, "removed key");
-      NodePublicKey key = new NodePublicKey(k.toByteArray());
-      if (keys.remove(key) == null) {
-        throw new ControlException(ControlError.Code.UNEXPECTED_MESSAGE,
-            "active-keys delta removes " + key.shortString() + ", which is not in the set");
-      }
-      removed.add(key);
-    }
+    List<NodePublicKey> removed = takeOut(keys, u.getRemovedList());
+    List<NodePublicKey> revoked = takeOut(keys, u.getRevokedList());
     List<NodePublicKey> added = new ArrayList<>();
     for (ActiveKey a : u.getAddedList()) {
       MapValidation.key(a.getNodeKey(), "active key");
@@ -89,7 +88,23 @@ public record ActiveKeySet(long seq, Map<NodePublicKey, Entry> keys) {
         }
       }
     }
-    return new Update(new ActiveKeySet(u.getSeq(), keys), List.copyOf(added), List.copyOf(removed));
+    return new Update(new ActiveKeySet(u.getSeq(), keys), List.copyOf(added), List.copyOf(removed),
+        List.copyOf(revoked));
+  }
+
+  private static List<NodePublicKey> takeOut(Map<NodePublicKey, Entry> keys, List<ByteString> wire)
+      throws ControlException {
+    List<NodePublicKey> out = new ArrayList<>();
+    for (ByteString k : wire) {
+      MapValidation.key(k, "removed key");
+      NodePublicKey key = new NodePublicKey(k.toByteArray());
+      if (keys.remove(key) == null) {
+        throw new ControlException(ControlError.Code.UNEXPECTED_MESSAGE,
+            "active-keys delta removes " + key.shortString() + ", which is not in the set");
+      }
+      out.add(key);
+    }
+    return out;
   }
 
   /** The coordinator's side: the full-set message for this set. */
@@ -99,16 +114,30 @@ public record ActiveKeySet(long seq, Map<NodePublicKey, Entry> keys) {
     return b.build();
   }
 
-  /** The coordinator's side: the delta from this set to {@code to}, empty if they agree. */
-  public Optional<ActiveKeysUpdate> deltaTo(Map<NodePublicKey, Entry> to) {
+  /**
+   * The coordinator's side: the delta from this set to {@code to}, empty if they agree. Keys
+   * that leave and are in {@code revoked} go as revocations, the others as plain removals.
+   */
+  public Optional<ActiveKeysUpdate> deltaTo(Map<NodePublicKey, Entry> to, Set<NodePublicKey> revoked) {
     ActiveKeysUpdate.Builder b = ActiveKeysUpdate.newBuilder().setSeq(seq + 1).setFull(false);
-    keys.keySet().stream().filter(k -> !to.containsKey(k)).forEach(k -> b.addRemoved(ByteString.copyFrom(k.bytes())));
+    for (NodePublicKey k : keys.keySet()) {
+      if (!to.containsKey(k)) {
+        ByteString wire = ByteString.copyFrom(k.bytes());
+        if (revoked.contains(k)) {
+          b.addRevoked(wire);
+        } else {
+          b.addRemoved(wire);
+        }
+      }
+    }
     to.forEach((k, e) -> {
       if (!e.equals(keys.get(k))) {
         b.addAdded(wire(k, e));
       }
     });
-    return b.getAddedCount() + b.getRemovedCount() == 0 ? Optional.empty() : Optional.of(b.build());
+    return b.getAddedCount() + b.getRemovedCount() + b.getRevokedCount() == 0
+        ? Optional.empty()
+        : Optional.of(b.build());
   }
 
   private static ActiveKey wire(NodePublicKey k, Entry e) {

@@ -54,6 +54,21 @@ class ActiveKeySetTest {
   }
 
   @Test
+  void keysOfRevokedNodesLeaveAsRevocationsTheOthersAsPlainRemovals() throws Exception {
+    ActiveKeySet s = full();
+    ActiveKeysUpdate d = s.deltaTo(Map.of(), java.util.Set.of(key(2))).orElseThrow();
+    assertEquals(1, d.getRemovedCount());
+    assertEquals(1, d.getRevokedCount());
+    var u = ActiveKeySet.apply(s, d);
+    assertEquals(List.of(key(1)), u.removed());
+    assertEquals(List.of(key(2)), u.revoked());
+    assertTrue(u.set().keys().isEmpty());
+    assertEquals(ControlError.Code.MALFORMED_MESSAGE, assertThrows(ControlException.class,
+        () -> ActiveKeySet.apply(null, ActiveKeysUpdate.newBuilder().setSeq(1).setFull(true)
+            .addRevoked(ByteString.copyFrom(key(1).bytes())).build())).code());
+  }
+
+  @Test
   void deltasMustFollowAFullSetInSequence() throws Exception {
     ActiveKeysUpdate d = ActiveKeysUpdate.newBuilder().setSeq(3).addAdded(wire(3, NOW)).build();
     assertEquals(ControlError.Code.UNEXPECTED_MESSAGE, assertThrows(ControlException.class,
@@ -82,9 +97,9 @@ class ActiveKeySetTest {
     target.remove(key(1));
     target.put(key(4), new ActiveKeySet.Entry(4, NOW.plusSeconds(9)));
     target.put(key(2), new ActiveKeySet.Entry(2, NOW.plusSeconds(99)));
-    ActiveKeysUpdate d = s.deltaTo(target).orElseThrow();
+    ActiveKeysUpdate d = s.deltaTo(target, java.util.Set.of()).orElseThrow();
     assertEquals(target, ActiveKeySet.apply(s, d).set().keys());
-    assertTrue(s.deltaTo(s.keys()).isEmpty());
+    assertTrue(s.deltaTo(s.keys(), java.util.Set.of()).isEmpty());
     assertEquals(s.keys(), ActiveKeySet.apply(null, s.toFull()).set().keys());
   }
 }
