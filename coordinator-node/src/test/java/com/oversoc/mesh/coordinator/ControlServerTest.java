@@ -91,6 +91,20 @@ class ControlServerTest {
         .contains(gwKey)), "the relay is told the key left as a revocation");
   }
 
+  @Test
+  void onlyRelaysReadTheActiveKeysAndRelaysHaveNoPeerMap() {
+    // A gateway that asks for every node key in the mesh is refused and disconnected.
+    Node nosy = mesh.connect(MachinePrivateKey.generate(mesh.random), NodePrivateKey.generate(mesh.random),
+        Optional.of(mesh.key("acme", NodeRole.NODE_ROLE_GATEWAY, false, false)), "nosy",
+        ControlClientSession.Mode.RELAY, mesh.coordinator);
+    assertEquals(ControlError.Code.FORBIDDEN, nosy.awaitError().code());
+    nosy.awaitClosed();
+    Node relay = mesh.connect(MachinePrivateKey.generate(mesh.random), NodePrivateKey.generate(mesh.random),
+        Optional.of(mesh.key("oversoc", NodeRole.NODE_ROLE_RELAY, false, false)), "relay-1",
+        ControlClientSession.Mode.MESH_NODE, mesh.coordinator);
+    assertEquals(ControlError.Code.FORBIDDEN, relay.awaitError().code());
+  }
+
   private static com.oversoc.mesh.protocol.control.ActiveKeySet activeKeys(Node relay) {
     synchronized (relay.session) {
       return relay.session.activeKeys().orElseThrow();
