@@ -14,6 +14,9 @@ import java.util.Optional;
  *
  * @param controlPort TCP port of the control protocol (0 picks a free port)
  * @param adminPort TCP port of the admin HTTP API (0 picks a free port)
+ * @param maxUnenrolledConnections connections whose machine is not (yet) enrolled that are
+ *     served at once; more are refused with OVERLOADED, so unauthenticated-to-the-mesh clients
+ *     cannot pin the coordinator's memory
  * @param ulaPrefix the IPv6 ULA /48 text; empty generates one on first start and stores it
  */
 public record CoordinatorSettings(
@@ -31,6 +34,7 @@ public record CoordinatorSettings(
     Duration deadStreamTimeout,
     Duration helloTimeout,
     int sessionQueueSize,
+    int maxUnenrolledConnections,
     Optional<String> ulaPrefix,
     RelayMap relayMap,
     Cluster cluster) {

@@ -86,9 +86,21 @@ public final class TestMesh implements AutoCloseable {
   public static TestMesh h2WithTimers(Path dir, Duration keepalive, Duration dead, Duration hello) {
     CoordinatorSettings s = settings(dir, Database.Settings.h2File(dir, 8));
     return new TestMesh(new TestClock(START), CoordinatorPrivateKey.generate(new SecureRandom()),
-        new CoordinatorSettings(s.stateDir(), s.controlAddress(), s.controlPort(), s.adminAddress(), s.adminPort(),
-            s.database(), s.maxClockSkew(), s.nodeKeyLifetime(), s.nodeKeyOverlap(), s.ephemeralOfflineTimeout(),
-            keepalive, dead, hello, s.sessionQueueSize(), s.ulaPrefix(), s.relayMap(), s.cluster()));
+        with(s, keepalive, dead, hello, s.maxUnenrolledConnections()));
+  }
+
+  /** A mesh that serves at most {@code limit} connections of machines not enrolled. */
+  public static TestMesh h2WithUnenrolledLimit(Path dir, int limit) {
+    CoordinatorSettings s = settings(dir, Database.Settings.h2File(dir, 8));
+    return new TestMesh(new TestClock(START), CoordinatorPrivateKey.generate(new SecureRandom()),
+        with(s, s.keepaliveInterval(), s.deadStreamTimeout(), s.helloTimeout(), limit));
+  }
+
+  private static CoordinatorSettings with(CoordinatorSettings s, Duration keepalive, Duration dead, Duration hello,
+      int maxUnenrolled) {
+    return new CoordinatorSettings(s.stateDir(), s.controlAddress(), s.controlPort(), s.adminAddress(), s.adminPort(),
+        s.database(), s.maxClockSkew(), s.nodeKeyLifetime(), s.nodeKeyOverlap(), s.ephemeralOfflineTimeout(),
+        keepalive, dead, hello, s.sessionQueueSize(), maxUnenrolled, s.ulaPrefix(), s.relayMap(), s.cluster());
   }
 
   public static RelayMap relayMap() {
@@ -101,7 +113,8 @@ public final class TestMesh implements AutoCloseable {
   public static CoordinatorSettings settings(Path stateDir, Database.Settings db) {
     return new CoordinatorSettings(stateDir, IpLiteral.parse("127.0.0.1"), 0, IpLiteral.parse("127.0.0.1"), 0, db,
         Duration.ofMinutes(5), Duration.ofDays(30), Duration.ofMinutes(5), Duration.ofMinutes(10),
-        Duration.ofSeconds(15), Duration.ofSeconds(45), Duration.ofSeconds(10), 1024, Optional.empty(), relayMap(),
+        Duration.ofSeconds(15), Duration.ofSeconds(45), Duration.ofSeconds(10), 1024, 1024, Optional.empty(),
+        relayMap(),
         CoordinatorSettings.Cluster.disabled());
   }
 

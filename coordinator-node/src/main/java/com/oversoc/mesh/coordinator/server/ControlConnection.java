@@ -8,6 +8,7 @@ import com.oversoc.mesh.protocol.key.MachinePublicKey;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -32,6 +33,8 @@ import org.apache.pekko.util.ByteString;
  */
 public final class ControlConnection {
   private static final AtomicLong IDS = new AtomicLong();
+  /** Sessions whose machine is not known to be enrolled, across this coordinator's connections. */
+  private final AtomicInteger unenrolled = new AtomicInteger();
 
   private final ActorSystem<?> system;
   private final CoordinatorService service;
@@ -53,7 +56,7 @@ public final class ControlConnection {
           Source.<ServerMessage>queue(service.settings().sessionQueueSize()).preMaterialize(mat);
       AtomicBoolean closed = new AtomicBoolean();
       ActorRef<ControlSession.Command> session = system.systemActorOf(
-          ControlSession.create(service, distributor, out.first(), machine, random, closed),
+          ControlSession.create(service, distributor, out.first(), machine, random, closed, unenrolled),
           "control-session-" + IDS.incrementAndGet(), Props.empty());
       // Once the session has ended, frames still arriving are dropped (not cancelled: that would
       // tear the connection down before the session's last frames are written).

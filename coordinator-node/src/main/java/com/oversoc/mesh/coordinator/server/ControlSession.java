@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -102,6 +103,9 @@ public final class ControlSession {
   private final ActorRef<SessionUpdate> updates;
   /** Set when the session ends, so the connection stops handing it frames. */
   private final AtomicBoolean closed;
+  /** Connections of this coordinator not (yet) known to be enrolled; this one is counted until it is. */
+  private final AtomicInteger unenrolled;
+  private boolean counted;
   /** The ack of the frame being handled; released at stop so the inbound side never hangs. */
   private CompletableFuture<Void> pendingAck;
 
@@ -121,9 +125,10 @@ public final class ControlSession {
   private EndpointUpdate pendingEndpoints;
 
   static Behavior<Command> create(CoordinatorService service, ActorRef<MapDistributor.Command> distributor,
-      BoundedSourceQueue<ServerMessage> out, MachinePublicKey machine, SecureRandom random, AtomicBoolean closed) {
+      BoundedSourceQueue<ServerMessage> out, MachinePublicKey machine, SecureRandom random, AtomicBoolean closed,
+      AtomicInteger unenrolled) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      ControlSession s = new ControlSession(ctx, timers, service, distributor, out, machine, closed);
+      ControlSession s = new ControlSession(ctx, timers, service, distributor, out, machine, closed, unenrolled);
       random.nextBytes(s.nonce);
       return s.awaitingHello();
     }));
@@ -131,9 +136,12 @@ public final class ControlSession {
 
   private ControlSession(ActorContext<Command> ctx, TimerScheduler<Command> timers, CoordinatorService service,
       ActorRef<MapDistributor.Command> distributor, BoundedSourceQueue<ServerMessage> out, MachinePublicKey machine,
-      AtomicBoolean closed) {
+      AtomicBoolean closed, AtomicInteger unenrolled) {
     this.ctx = ctx;
     this.closed = closed;
+    this.unenrolled = unenrolled;
+    unenrolled.incrementAndGet();
+    counted = true;
     this.timers = timers;
     this.service = service;
     this.distributor = distributor;
@@ -165,6 +173,11 @@ public final class ControlSession {
   }
 
   private Behavior<Command> onHello(CompletableFuture<Void> ack, ClientHello hello) {
+    if (unenrolled.get() > service.settings().maxUnenrolledConnections()) {
+      // Checked before the store is asked anything: a flood costs a counter, not a query.
+      return fatal(ControlError.Code.OVERLOADED, "too many connections from machines that are not enrolled; "
+          + "retry later");
+    }
     int v = hello.getCapabilityVersion();
     if (v < ControlProtocol.MIN_SUPPORTED_CAPABILITY_VERSION) {
       return fatal(ControlError.Code.UNSUPPORTED_VERSION, "client capability " + v + " is older than the oldest "
@@ -188,6 +201,7 @@ public final class ControlSession {
       }
       existing.ifPresent(n -> {
         node = n;
+        uncount();
         h.setEnrolled(true).setRegistration(Wire.registration(n, service.ula()));
       });
       send(ServerMessage.newBuilder().setHello(h).build());
@@ -219,6 +233,7 @@ public final class ControlSession {
           registerAttempts++;
           callService(m.ack(), () -> service.register(machine, nodeName, m.message().getRegister(), nonce), n -> {
             node = n;
+            uncount();
             send(ServerMessage.newBuilder().setRegister(RegisterResponse.newBuilder()
                 .setRegistration(Wire.registration(n, service.ula()))).build());
           });
@@ -432,6 +447,7 @@ public final class ControlSession {
         .onMessage(Failed.class, f -> fatal(f.error()))
         .onSignal(PostStop.class, s -> {
           closed.set(true);
+          uncount();
           if (pendingAck != null) {
             pendingAck.complete(null);
           }
@@ -445,6 +461,13 @@ public final class ControlSession {
           return Behaviors.same();
         })
         .build();
+  }
+
+  private void uncount() {
+    if (counted) {
+      counted = false;
+      unenrolled.decrementAndGet();
+    }
   }
 
   private void alive(CompletableFuture<Void> ack) {

@@ -83,6 +83,7 @@ final class CoordinatorConfig {
         dead,
         r.duration(P + "hello-timeout", Duration.ofSeconds(1), Duration.ofMinutes(10)),
         r.integer(P + "session-queue-size", 16, 1_000_000, "16..1000000"),
+        r.integer(P + "max-unenrolled-connections", 1, 1_000_000, "1..1000000"),
         ula,
         relayMap(r),
         cluster);

@@ -123,7 +123,7 @@ public final class RevocationPropagationBench {
     CoordinatorSettings settings = new CoordinatorSettings(dir, IpLiteral.parse("127.0.0.1"), 0,
         IpLiteral.parse("127.0.0.1"), 0, Database.Settings.h2File(dir, 16), Duration.ofMinutes(5),
         Duration.ofDays(30), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofSeconds(15),
-        Duration.ofSeconds(45), Duration.ofSeconds(30), 1024, Optional.empty(), RelayMap.getDefaultInstance(),
+        Duration.ofSeconds(45), Duration.ofSeconds(30), 1024, 1024, Optional.empty(), RelayMap.getDefaultInstance(),
         CoordinatorSettings.Cluster.disabled());
     Coordinator coordinator = Coordinator.start(system, settings, key, SystemClocks.WALL, random);
     var service = coordinator.service();
