@@ -1,5 +1,6 @@
 package com.oversoc.mesh.node.config;
 
+import com.oversoc.mesh.coordinator.CoordinatorSettings;
 import com.oversoc.mesh.node.config.NodeConfig.ControlSettings;
 import com.oversoc.mesh.node.config.NodeConfig.ListenSettings;
 import com.oversoc.mesh.node.config.NodeConfig.LogFormat;
@@ -105,8 +106,7 @@ public final class ConfigLoader {
     ControlSettings control = readControl(r, role);
     ListenSettings direct = new ListenSettings(
         r.ipLiteral("ovsgw.direct.listen-address"), r.listenPort("ovsgw.direct.listen-port"));
-    ListenSettings coordinator = new ListenSettings(
-        r.ipLiteral("ovsgw.coordinator.listen-address"), r.listenPort("ovsgw.coordinator.listen-port"));
+    CoordinatorSettings coordinator = CoordinatorConfig.read(r, stateDir);
     RelaySettings relay = new RelaySettings(
         r.ipLiteral("ovsgw.relay.listen-address"),
         r.listenPort("ovsgw.relay.listen-port"),

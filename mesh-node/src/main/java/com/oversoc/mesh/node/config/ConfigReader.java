@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -84,6 +85,61 @@ public final class ConfigReader {
       return min;
     }
     return (int) n;
+  }
+
+  /** A duration in [{@code min}, {@code max}], written as HOCON durations are ("45s", "5m", "30d"). */
+  public Duration duration(String path, Duration min, Duration max) {
+    ConfigValue v = value(path);
+    String accepted = "a duration from " + min + " to " + max + ", e.g. 45s, 5m, 30d";
+    if (v == null) {
+      return min;
+    }
+    Duration d;
+    try {
+      d = config.getDuration(path);
+    } catch (ConfigException e) {
+      problem(path, "'" + printable(v.unwrapped()) + "' is not a duration; accepted: " + accepted);
+      return min;
+    }
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      problem(path, d + " is out of range; accepted: " + accepted);
+      return min;
+    }
+    return d;
+  }
+
+  /** A list whose items are sections ({ ... }); each is returned as its own Config. */
+  public List<Config> sections(String path, String accepted) {
+    ConfigValue v = value(path);
+    if (v == null) {
+      return List.of();
+    }
+    if (v.valueType() != ConfigValueType.LIST) {
+      problem(path, "expected a list, got a " + typeName(v) + "; accepted: " + accepted);
+      return List.of();
+    }
+    List<Config> out = new ArrayList<>();
+    for (ConfigValue item : (com.typesafe.config.ConfigList) v) {
+      if (item.valueType() != ConfigValueType.OBJECT) {
+        problem(path, "item " + out.size() + " is a " + typeName(item) + "; accepted: " + accepted);
+        return List.of();
+      }
+      out.add(((com.typesafe.config.ConfigObject) item).toConfig());
+    }
+    return out;
+  }
+
+  /** A list of strings (numbers and booleans taken as their text). */
+  public List<String> strings(String path) {
+    ConfigValue v = value(path);
+    if (v == null) {
+      return List.of();
+    }
+    if (v.valueType() != ConfigValueType.LIST) {
+      problem(path, "expected a list, got a " + typeName(v));
+      return List.of();
+    }
+    return ((List<?>) v.unwrapped()).stream().map(String::valueOf).toList();
   }
 
   /** A TCP or UDP port to listen on; 0 picks a free port. */

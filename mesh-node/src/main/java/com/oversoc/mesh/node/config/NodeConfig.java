@@ -1,5 +1,6 @@
 package com.oversoc.mesh.node.config;
 
+import com.oversoc.mesh.coordinator.CoordinatorSettings;
 import com.oversoc.mesh.protocol.key.CoordinatorPublicKey;
 import com.oversoc.mesh.protocol.net.Endpoint;
 import com.oversoc.mesh.protocol.net.IpLiteral;
@@ -12,6 +13,7 @@ import java.util.Optional;
  * A validated node configuration. Built only by {@link ConfigLoader}, so every instance is
  * known to be complete and consistent for its role.
  *
+ * @param coordinator the coordinator role's settings (read for every role, used by the coordinator)
  * @param pekko the node's own {@code pekko { }} block (may be empty), passed to its actor system
  */
 public record NodeConfig(
@@ -20,7 +22,7 @@ public record NodeConfig(
     LogSettings log,
     ControlSettings control,
     ListenSettings direct,
-    ListenSettings coordinator,
+    CoordinatorSettings coordinator,
     RelaySettings relay,
     Config pekko) {
 

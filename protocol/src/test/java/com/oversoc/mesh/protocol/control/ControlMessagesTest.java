@@ -25,9 +25,9 @@ class ControlMessagesTest {
 
     assertEquals(hello, parsed);
     assertEquals("acme-dmz-1", parsed.getNodeName());
-    // Field 1 varint 1, field 2 length-delimited "0.1.0", field 3 "acme-dmz-1".
+    // Field 1 varint (the capability), field 2 length-delimited "0.1.0", field 3 "acme-dmz-1".
     assertArrayEquals(
-        new byte[] {0x08, 0x01, 0x12, 0x05, '0', '.', '1', '.', '0', 0x1a, 0x0a,
+        new byte[] {0x08, (byte) ControlProtocol.CAPABILITY_VERSION, 0x12, 0x05, '0', '.', '1', '.', '0', 0x1a, 0x0a,
                     'a', 'c', 'm', 'e', '-', 'd', 'm', 'z', '-', '1'},
         wire);
   }
