@@ -207,6 +207,7 @@ class SecureChannelTest {
 
   @Test
   void overTcpTenMegabytesEchoIntactAndABadClientHurtsNobodyElse() throws Exception {
+    // Bounds below are generous: they catch a connection that never closes, not a slow machine.
     var binding = Tcp.get(system).bind("127.0.0.1", 0)
         .to(Sink.foreach(conn -> conn.handleWith(SecureChannel.serverConnection(ChannelProtocol.CONTROL, serverKey,
             MachinePublicKey::new, admitAll, settings, identity -> Flow.<ByteString>create()), system)))
@@ -224,7 +225,7 @@ class SecureChannelTest {
           .runFold(ByteString.emptyByteString(), ByteString::concat, system);
       // The server answers nothing and drops the connection (a reset is as good as a close).
       int answered = garbage.handle((bytes, err) -> bytes == null ? 0 : bytes.size())
-          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertEquals(0, answered);
 
       byte[] data = new byte[10 << 20];
@@ -238,7 +239,7 @@ class SecureChannelTest {
             md.update(b.toArrayUnsafe());
             return md;
           }, system);
-      byte[] got = echoed.toCompletableFuture().get(30, TimeUnit.SECONDS).digest();
+      byte[] got = echoed.toCompletableFuture().get(120, TimeUnit.SECONDS).digest();
       assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), got);
     } finally {
       binding.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
