@@ -194,6 +194,9 @@ final class RelayClientActor {
 
   private Behavior<Command> onEnded(Ended e) {
     shared.queue = null;
+    // The read side ended; end the write side too, so the relay sees the connection go.
+    killSwitch.shutdown();
+    queue.close(null, DropReason.GONE);
     Duration delay = backoff.nextDelay(settings.clock().nanos());
     Optional<CloseReason> reason = Optional.ofNullable(refusal).map(Closing::reason);
     String why = refusal != null ? "relay closed the connection: " + refusal.reason() + " " + refusal.detail()

@@ -6,6 +6,7 @@ import com.oversoc.mesh.protocol.relay.RelayFrames;
 import com.oversoc.mesh.protocol.relay.RelayProtocol;
 import java.nio.ByteOrder;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.stream.scaladsl.Framing.FramingException;
@@ -33,7 +34,11 @@ public final class RelayFraming {
             })
         .mapError(FramingException.class, e -> new RelayFrameException(RelayFrameException.Problem.BAD_LENGTH,
             "the connection ended inside a frame"))
-        .map(frame -> RelayFrames.decode(frame.asByteBuffer()));
+        .map(frame -> RelayFrames.decode(frame.asByteBuffer()))
+        // A malformed frame is the peer's fault and closes only its connection; whoever owns the
+        // connection logs it once, at its level, rather than Pekko at ERROR with a stack trace.
+        .addAttributes(Attributes.createLogLevels(
+            Attributes.logLevelOff(), Attributes.logLevelOff(), Attributes.logLevelOff()));
   }
 
   /** One encoded frame, without copying the encoder's array. */

@@ -29,9 +29,7 @@ public enum CloseReason {
   /** No hello arrived within {@link RelayProtocol#HELLO_TIMEOUT}. */
   HELLO_TIMEOUT(0x0a, true),
   /** Another connection proved the same key and took over (the newest connection wins). */
-  REPLACED(0x0b, true),
-  /** The relay accepts no more clients right now. */
-  OVERLOADED(0x0c, true);
+  REPLACED(0x0b, true);
 
   private final int code;
   private final boolean transientCondition;
