@@ -192,10 +192,8 @@ public final class RelayServer {
       for (ClientSession s : services.registry().openSessions()) {
         s.actor.tell(new RelayStream.Shutdown(restarting));
       }
-      if (mesh != null) {
-        mesh.close();
-      }
-      return services.registry().drained().toCompletableFuture()
+      CompletionStage<Void> linksClosed = mesh == null ? CompletableFuture.completedFuture(null) : mesh.close();
+      return linksClosed.thenCompose(v -> services.registry().drained()).toCompletableFuture()
           .completeOnTimeout(Done.getInstance(), SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }).whenComplete((d, t) -> {
       try {

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
@@ -23,8 +25,11 @@ import org.slf4j.LoggerFactory;
  * sibling then announces each of its clients, and the link reports them to the routing table.
  * Packets cross at most one link: a sibling delivers a forwarded packet only to its own clients.
  */
-public final class MeshLinks implements AutoCloseable {
+public final class MeshLinks {
   private static final Logger LOG = LoggerFactory.getLogger(MeshLinks.class);
+
+  /** Several relays may share one actor system (tests, the simulator): link names stay unique. */
+  private static final AtomicLong LINK_IDS = new AtomicLong();
 
   private final List<Link> links = new ArrayList<>();
 
@@ -41,7 +46,8 @@ public final class MeshLinks implements AutoCloseable {
     MeshLinks m = new MeshLinks();
     for (MeshPeer peer : peers) {
       Link link = new Link(peer.name(), routes);
-      link.client = RelayClient.start(system, "mesh-" + peer.address().host() + "-" + peer.address().port(),
+      link.client = RelayClient.start(system,
+          "mesh-" + peer.address().host() + "-" + peer.address().port() + "-" + LINK_IDS.incrementAndGet(),
           RelayClientSettings.mesh(meshKey).withObserver(observer), dialers.apply(peer), link);
       m.links.add(link);
     }
@@ -53,10 +59,10 @@ public final class MeshLinks implements AutoCloseable {
     return links.stream().filter(l -> l.client.state() == RelayClient.State.CONNECTED).count();
   }
 
-  @Override
-  public void close() {
-    CompletableFuture.allOf(links.stream().map(l -> l.client.closeAsync().toCompletableFuture())
-        .toArray(CompletableFuture[]::new)).join();
+  /** Closes every link; completes when all are closed. */
+  public CompletionStage<Void> close() {
+    return CompletableFuture.allOf(links.stream().map(l -> l.client.closeAsync().toCompletableFuture())
+        .toArray(CompletableFuture[]::new));
   }
 
   private static final class Link implements MeshLink, RelayClient.Listener {

@@ -9,9 +9,11 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.io.Udp;
@@ -23,6 +25,8 @@ import org.apache.pekko.util.ByteString;
  * {@link StunResponder} (or dropped), and counted by outcome.
  */
 public final class StunServer {
+  private static final AtomicLong SOCKET_IDS = new AtomicLong();
+
   private final ActorRef socketActor;
   private final InetSocketAddress localAddress;
   private final CompletableFuture<Done> stopped;
@@ -42,9 +46,10 @@ public final class StunServer {
       RelayMetrics metrics, String software) {
     CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
     CompletableFuture<Done> stopped = new CompletableFuture<>();
-    ActorRef actor = system.classicSystem().actorOf(
+    // Pekko I/O speaks to classic actors; a typed system only lets them be system actors.
+    ActorRef actor = ((ExtendedActorSystem) system.classicSystem()).systemActorOf(
         Props.create(Socket.class, () -> new Socket(address, software, metrics, bound, stopped)),
-        "stun-" + address.getPort());
+        "stun-" + SOCKET_IDS.incrementAndGet());
     return bound.thenApply(local -> new StunServer(actor, local, stopped));
   }
 
