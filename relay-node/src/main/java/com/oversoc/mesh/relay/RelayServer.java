@@ -1,10 +1,13 @@
 package com.oversoc.mesh.relay;
 
-import com.oversoc.mesh.actors.relay.RelayChannel;
+import com.oversoc.mesh.actors.channel.Admission.Decision;
+import com.oversoc.mesh.actors.channel.SecureChannel;
+import com.oversoc.mesh.actors.relay.HandshakeRefusal;
 import com.oversoc.mesh.actors.relay.RelayDialer;
 import com.oversoc.mesh.actors.relay.RelayFraming;
 import com.oversoc.mesh.actors.relay.SendQueue;
 import com.oversoc.mesh.actors.relay.SendQueueSource;
+import com.oversoc.mesh.protocol.channel.ChannelProtocol;
 import com.oversoc.mesh.protocol.key.NodePublicKey;
 import com.oversoc.mesh.protocol.key.RelayPublicKey;
 import com.oversoc.mesh.protocol.relay.RelayFrame.ServerRestarting;
@@ -44,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * The relay server. Each accepted TCP connection runs this stack, bottom to top:
  *
  * <pre>
- *   TCP (accept rate limited) -> TLS (optional) -> secure channel (RelayChannel, proves the key)
+ *   TCP (accept rate limited) -> TLS (optional) -> SecureChannel (Noise IK: proves the key, refuses
+ *                                                   keys that are not admitted, with their reason)
  *     -> connection(provenKey):  RelayFraming.decoder -> InboundFrames        (read side)
  *                                SendQueue -> SendQueueSource                (write side)
  *                                RelayStream actor                           (control)
@@ -59,12 +63,13 @@ public final class RelayServer {
   static final int ACCEPT_BACKLOG = 1024;
   /** How long a shutdown waits for clients to take their CLOSING frame before giving up on them. */
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  /** Connection numbers, unique in the process so that several relays can share one actor system. */
+  private static final AtomicLong CONNECTION_IDS = new AtomicLong();
 
   private final ActorSystem<?> system;
   private final RelayServices services;
   private final MonotonicClock clock;
-  /** Connection numbers, unique in the process so that several relays can share one actor system. */
-  private static final AtomicLong CONNECTION_IDS = new AtomicLong();
+  private final SecureChannel.Settings channelSettings = SecureChannel.Settings.defaults();
   private final AutoCloseable removals;
   private volatile MeshLinks mesh;
   private volatile Tcp.ServerBinding binding;
@@ -130,10 +135,10 @@ public final class RelayServer {
   }
 
   /**
-   * Listens on the configured address: TCP, TLS if configured, then {@code channel}, whose
+   * Listens on the configured address: TCP, TLS if configured, then the secure channel, whose
    * proven key selects the connection. Completes with the bound address.
    */
-  public CompletionStage<InetSocketAddress> bind(RelayChannel channel) {
+  public CompletionStage<InetSocketAddress> bind() {
     RelaySettings s = services.settings();
     String host = s.listen().getHostString();
     int port = s.listen().getPort();
@@ -145,7 +150,14 @@ public final class RelayServer {
         .throttle(s.acceptsPerSecond(), Duration.ofSeconds(1), s.acceptBurst(), ThrottleMode.shaping())
         .to(Sink.foreach(c -> {
           services.metrics().accepted();
-          c.handleWith(secured(channel, c.remoteAddress().toString()), system);
+          String remote = c.remoteAddress().toString();
+          c.handleWith(SecureChannel.serverConnection(ChannelProtocol.RELAY, s.privateKey(), NodePublicKey::new,
+                  this::admitHandshake, channelSettings, identity -> connection(identity.clientKey(), remote))
+              .mapMaterializedValue(proven -> proven.whenComplete((id, failure) -> {
+                if (failure != null) {
+                  LOG.debug("connection from {} ended in its handshake: {}", remote, failure.toString());
+                }
+              })), system);
         }))
         .run(system)
         .thenApply(b -> {
@@ -156,22 +168,24 @@ public final class RelayServer {
         });
   }
 
-  /** The channel under {@link #connection}: the connection's plaintext starts once the key is proved. */
-  private Flow<ByteString, ByteString, NotUsed> secured(RelayChannel channel, String remote) {
-    CompletableFuture<NodePublicKey> proven = new CompletableFuture<>();
-    Flow<ByteString, ByteString, CompletionStage<NotUsed>> plaintext =
-        Flow.completionStageFlow(proven.thenApply(key -> connection(key, remote)));
-    return channel.responder(services.settings().privateKey()).reversed().join(plaintext, (keyProven, ignored) -> {
-      keyProven.whenComplete((key, failure) -> {
-        if (failure != null) {
-          LOG.debug("connection from {} failed its handshake: {}", remote, failure.toString());
-          proven.completeExceptionally(failure);
-        } else {
-          proven.complete(key);
-        }
-      });
-      return NotUsed.getInstance();
-    });
+  /**
+   * The handshake's admission: a key that is neither a sibling relay nor admitted as a node is
+   * refused before the relay spends anything on it, with the same reason a CLOSING frame would
+   * give. It reads state and decides, nothing else (a replayed handshake message reaches it too).
+   * The hello inside the channel is checked again, since a key may be revoked in between and a
+   * sibling must still show the mesh key.
+   */
+  private CompletionStage<Decision> admitHandshake(NodePublicKey key, byte[] hello) {
+    RelaySettings s = services.settings();
+    RelayPublicKey asRelay = new RelayPublicKey(key.bytes());
+    if (s.meshPeers().stream().anyMatch(p -> p.key().equals(asRelay))) {
+      return CompletableFuture.completedFuture(Decision.accept(new byte[0]));
+    }
+    if (services.admission().decide(key) instanceof Admission.Refuse r) {
+      services.metrics().closed(r.reason());
+      return CompletableFuture.completedFuture(Decision.refuse(HandshakeRefusal.text(r.reason(), r.detail())));
+    }
+    return CompletableFuture.completedFuture(Decision.accept(new byte[0]));
   }
 
   private static SSLEngine serverEngine(SSLContext context) {

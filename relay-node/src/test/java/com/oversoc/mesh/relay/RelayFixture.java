@@ -6,6 +6,11 @@ import com.oversoc.mesh.actors.relay.RelayClient;
 import com.oversoc.mesh.actors.relay.RelayClientSettings;
 import com.oversoc.mesh.actors.relay.RelayDialer;
 import com.oversoc.mesh.actors.relay.RelayFraming;
+import com.oversoc.mesh.actors.relay.TcpRelayDialer;
+import com.oversoc.mesh.actors.channel.SecureChannel;
+import com.oversoc.mesh.protocol.key.RelayPublicKey;
+import com.oversoc.mesh.protocol.net.Endpoint;
+import javax.net.ssl.SSLContext;
 import com.oversoc.mesh.protocol.key.NodePrivateKey;
 import com.oversoc.mesh.protocol.key.NodePublicKey;
 import com.oversoc.mesh.protocol.key.RelayPrivateKey;
@@ -79,6 +84,24 @@ final class RelayFixture implements AutoCloseable {
         + "-" + RANDOM.nextInt(1 << 30), settings.withRandom(new SplittableRandom(key.hashCode())),
         inMemory(relay, key), c);
     return c;
+  }
+
+  /** A client that dials {@code relay} over TCP (and TLS with {@code tls}) through the secure channel. */
+  Client tcpClient(InetSocketAddress relay, RelayPublicKey relayKey, NodePrivateKey key, Optional<SSLContext> tls,
+      RelayClientSettings settings) {
+    Client c = new Client(key.publicKey());
+    c.relay = RelayClient.start(kit.system(), "t-" + RANDOM.nextInt(1 << 30),
+        settings.withRandom(new SplittableRandom(key.publicKey().hashCode())),
+        new TcpRelayDialer(kit.system(), new Endpoint(relay.getHostString(), relay.getPort()), tls, key, relayKey,
+            SecureChannel.Settings.defaults()), c);
+    return c;
+  }
+
+  /** An enrolled node's private key. */
+  NodePrivateKey enrolledPrivate() {
+    NodePrivateKey k = nodeKey();
+    keys.add(k.publicKey());
+    return k;
   }
 
   /** What one client heard. */

@@ -194,6 +194,9 @@ final class RelayClientActor {
 
   private Behavior<Command> onEnded(Ended e) {
     shared.queue = null;
+    if (refusal == null) {
+      refusal = HandshakeRefusal.of(e.failure()).orElse(null);
+    }
     // The read side ended; end the write side too, so the relay sees the connection go.
     killSwitch.shutdown();
     queue.close(null, DropReason.GONE);

@@ -1,5 +1,7 @@
 package com.oversoc.mesh.actors.relay;
 
+import com.oversoc.mesh.actors.channel.SecureChannel;
+import com.oversoc.mesh.protocol.channel.ChannelProtocol;
 import com.oversoc.mesh.protocol.key.PrivateKey;
 import com.oversoc.mesh.protocol.key.RelayPublicKey;
 import com.oversoc.mesh.protocol.net.Endpoint;
@@ -21,7 +23,7 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * Dials a relay over TCP, optionally inside TLS (for networks that only let TLS out on 443), and
- * runs the secure channel on top. The relay's host name is resolved by Pekko's resolver at each
+ * runs the secure channel on top: the handshake pins the relay's key and proves ours. The relay's host name is resolved by Pekko's resolver at each
  * attempt, so a relay that moved is found again on reconnect.
  */
 public final class TcpRelayDialer implements RelayDialer {
@@ -31,23 +33,24 @@ public final class TcpRelayDialer implements RelayDialer {
   private final ActorSystem<?> system;
   private final Endpoint relay;
   private final Optional<SSLContext> tls;
-  private final RelayChannel channel;
   private final PrivateKey<?> self;
   private final RelayPublicKey relayKey;
+  private final SecureChannel.Settings channelSettings;
 
   /**
    * @param tls when present, TLS with this context (its trust managers decide which relay
    *     certificates are accepted; the host name is verified)
    * @param self the key this side proves: a node key, or a relay key for a mesh link
+   * @param relayKey the relay's static key from the relay map, pinned by the handshake
    */
-  public TcpRelayDialer(ActorSystem<?> system, Endpoint relay, Optional<SSLContext> tls, RelayChannel channel,
-      PrivateKey<?> self, RelayPublicKey relayKey) {
+  public TcpRelayDialer(ActorSystem<?> system, Endpoint relay, Optional<SSLContext> tls, PrivateKey<?> self,
+      RelayPublicKey relayKey, SecureChannel.Settings channelSettings) {
     this.system = system;
     this.relay = relay;
     this.tls = tls;
-    this.channel = channel;
     this.self = self;
     this.relayKey = relayKey;
+    this.channelSettings = channelSettings;
   }
 
   @Override
@@ -59,7 +62,9 @@ public final class TcpRelayDialer implements RelayDialer {
             TLSClosing.eagerClose()))
         .orElseGet(() -> Tcp.get(system).outgoingConnection(remote, Optional.empty(), List.of(), false,
             Optional.of(CONNECT_TIMEOUT), Optional.empty()));
-    return channel.initiator(self, relayKey).join(tcp, Keep.right());
+    // Relay frames need no hello in the handshake: CLIENT_INFO or MESH_HELLO follows inside the channel.
+    return SecureChannel.client(ChannelProtocol.RELAY, self, relayKey, new byte[0], channelSettings)
+        .join(tcp, Keep.right());
   }
 
   private SSLEngine clientEngine(SSLContext ctx) {
