@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -163,6 +164,78 @@ public final class ConfigReader {
       problem(path, "'" + s + "' is not a valid path: " + e.getReason());
       return Optional.empty();
     }
+  }
+
+  /** A duration such as {@code 2s}, {@code 500ms} or {@code 5m}, in [{@code min}, {@code max}]. */
+  public Duration duration(String path, Duration min, Duration max) {
+    ConfigValue v = value(path);
+    if (v == null) {
+      return min;
+    }
+    String accepted = "accepted: " + human(min) + " to " + human(max) + ", e.g. 2s, 500ms, 5m";
+    Duration d;
+    try {
+      d = config.getDuration(path);
+    } catch (ConfigException e) {
+      problem(path, "'" + printable(v.unwrapped()) + "' is not a duration; " + accepted);
+      return min;
+    }
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      problem(path, human(d) + " is out of range; " + accepted);
+      return min;
+    }
+    return d;
+  }
+
+  /** true or false (also yes/no, on/off, as HOCON allows). */
+  public boolean bool(String path) {
+    if (value(path) == null) {
+      return false;
+    }
+    try {
+      return config.getBoolean(path);
+    } catch (ConfigException e) {
+      problem(path, "'" + printable(config.getValue(path).unwrapped()) + "' is not a boolean; accepted: true, false");
+      return false;
+    }
+  }
+
+  /** A list of strings, each parsed by {@code parser}; each bad entry is its own problem. */
+  public <T> List<T> list(String path, Function<String, T> parser, String accepted) {
+    ConfigValue v = value(path);
+    if (v == null) {
+      return List.of();
+    }
+    if (v.valueType() != ConfigValueType.LIST) {
+      problem(path, "expected a list, got a " + typeName(v) + "; accepted: " + accepted);
+      return List.of();
+    }
+    List<T> out = new ArrayList<>();
+    List<?> items = (List<?>) v.unwrapped();
+    for (int i = 0; i < items.size(); i++) {
+      try {
+        out.add(parser.apply(String.valueOf(items.get(i))));
+      } catch (IllegalArgumentException e) {
+        // One line per bad entry: each is its own mistake.
+        problems.add(new ConfigProblem(origin(path), path,
+            "entry " + (i + 1) + ": " + e.getMessage() + "; accepted: " + accepted));
+      }
+    }
+    return out;
+  }
+
+  private static String human(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 86_400_000 == 0 && ms > 0) {
+      return ms / 86_400_000 + "d";
+    }
+    if (ms % 60_000 == 0 && ms > 0) {
+      return ms / 60_000 + "m";
+    }
+    if (ms % 1000 == 0) {
+      return ms / 1000 + "s";
+    }
+    return ms + "ms";
   }
 
   /** True if a problem was already recorded for {@code path}, so a reader does not report it twice. */
