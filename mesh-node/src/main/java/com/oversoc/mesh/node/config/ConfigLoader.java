@@ -5,12 +5,8 @@ import com.oversoc.mesh.node.config.NodeConfig.ListenSettings;
 import com.oversoc.mesh.node.config.NodeConfig.LogFormat;
 import com.oversoc.mesh.node.config.NodeConfig.LogSettings;
 import com.oversoc.mesh.node.config.NodeConfig.NodeSettings;
-import com.oversoc.mesh.node.config.NodeConfig.RelayLimits;
 import com.oversoc.mesh.node.config.NodeConfig.RelaySettings;
-import com.oversoc.mesh.node.config.NodeConfig.TlsFiles;
 import com.oversoc.mesh.protocol.key.CoordinatorPublicKey;
-import com.oversoc.mesh.protocol.relay.RelayProtocol;
-import com.oversoc.mesh.relay.mesh.MeshPeer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -21,7 +17,6 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,10 +36,6 @@ public final class ConfigLoader {
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
   private static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
-  /** More queued packets per relay client only add latency; 4096 is already 5 MB per client. */
-  private static final int MAX_RELAY_QUEUE = 4096;
-  /** A client must be able to send one frame of the largest size. */
-  private static final int MIN_RELAY_BURST = RelayProtocol.HEADER_LENGTH + RelayProtocol.MAX_FRAME_PAYLOAD;
 
   private ConfigLoader() {}
 
@@ -116,7 +107,7 @@ public final class ConfigLoader {
         r.ipLiteral("ovsgw.direct.listen-address"), r.listenPort("ovsgw.direct.listen-port"));
     ListenSettings coordinator = new ListenSettings(
         r.ipLiteral("ovsgw.coordinator.listen-address"), r.listenPort("ovsgw.coordinator.listen-port"));
-    RelaySettings relay = readRelay(r);
+    RelaySettings relay = RelayConfig.read(r);
 
     Config pekko = user.hasPath("pekko") ? user.getConfig("pekko").atKey("pekko") : ConfigFactory.empty();
     return new NodeConfig(role, node, log, control, direct, coordinator, relay, pekko);
@@ -144,41 +135,6 @@ public final class ConfigLoader {
       }
     }
     return new ControlSettings(coordinators, key, authKey, authKeyFile);
-  }
-
-  private static RelaySettings readRelay(ConfigReader r) {
-    String p = "ovsgw.relay.";
-    Optional<Path> cert = r.path(p + "tls.certificate-file", false);
-    Optional<Path> key = r.path(p + "tls.private-key-file", false);
-    if (cert.isPresent() != key.isPresent()) {
-      r.problem(p + (cert.isPresent() ? "tls.private-key-file" : "tls.certificate-file"),
-          "missing: TLS needs both the certificate chain and its key; accepted: both files or neither");
-    }
-    Optional<TlsFiles> tls = cert.isPresent() && key.isPresent()
-        ? Optional.of(new TlsFiles(cert.get(), key.get())) : Optional.empty();
-    RelayLimits limits = new RelayLimits(
-        r.integer(p + "send-queue-packets", 1, MAX_RELAY_QUEUE, "1.." + MAX_RELAY_QUEUE + " packets"),
-        r.duration(p + "write-timeout", Duration.ofMillis(100), Duration.ofMinutes(1)),
-        // Nodes give up on a relay after 150 s of silence: two keepalives must fit.
-        r.duration(p + "keepalive-interval", Duration.ofSeconds(1), Duration.ofSeconds(70)),
-        r.integer(p + "client-rate-limit", 0, Integer.MAX_VALUE, "0 (no limit) or bytes per second"),
-        r.integer(p + "client-burst", MIN_RELAY_BURST, Integer.MAX_VALUE,
-            "at least " + MIN_RELAY_BURST + " bytes (one frame of the largest size)"),
-        r.integer(p + "accept-rate", 1, 1_000_000, "1..1000000 connections per second"),
-        r.integer(p + "accept-burst", 1, 1_000_000, "1..1000000 connections"));
-    Duration grace = r.duration(p + "admission.grace-period", Duration.ofSeconds(10), Duration.ofDays(7));
-    Optional<Path> allowList = r.path(p + "admission.allow-list-file", false);
-    Optional<Path> meshKeyFile = r.path(p + "mesh.key-file", false);
-    List<MeshPeer> peers = r.list(p + "mesh.peers", MeshPeer::parse,
-        "\"<relay public key>@host:port\", e.g. \"BtgbLUKv0Vs+k9BmpdcrBkRv7DjEwrKrHXb4UhlnfAE=@relay-eu-2.example:443\"");
-    if (!peers.isEmpty() && meshKeyFile.isEmpty()) {
-      r.problem(p + "mesh.key-file", "missing: mesh peers need the region's mesh key; accepted: a file holding it");
-    }
-    Optional<ListenSettings> metrics = r.bool(p + "metrics.enabled")
-        ? Optional.of(new ListenSettings(r.ipLiteral(p + "metrics.listen-address"), r.listenPort(p + "metrics.listen-port")))
-        : Optional.empty();
-    return new RelaySettings(r.ipLiteral(p + "listen-address"), r.listenPort(p + "listen-port"),
-        r.listenPort(p + "stun-port"), tls, limits, grace, allowList, meshKeyFile, peers, metrics);
   }
 
   /** Every key the user set must exist in reference.conf (outside the free-form pekko block). */

@@ -87,6 +87,27 @@ public final class ConfigReader {
     return (int) n;
   }
 
+  /** A duration in [{@code min}, {@code max}], written as HOCON durations are ("45s", "5m", "30d"). */
+  public Duration duration(String path, Duration min, Duration max) {
+    ConfigValue v = value(path);
+    String accepted = "a duration from " + min + " to " + max + ", e.g. 45s, 5m, 30d";
+    if (v == null) {
+      return min;
+    }
+    Duration d;
+    try {
+      d = config.getDuration(path);
+    } catch (ConfigException e) {
+      problem(path, "'" + printable(v.unwrapped()) + "' is not a duration; accepted: " + accepted);
+      return min;
+    }
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      problem(path, d + " is out of range; accepted: " + accepted);
+      return min;
+    }
+    return d;
+  }
+
   /** A TCP or UDP port to listen on; 0 picks a free port. */
   public int listenPort(String path) {
     return integer(path, 0, 65535, "0..65535 (0 picks a free port)");
@@ -135,58 +156,6 @@ public final class ConfigReader {
     return out;
   }
 
-  /** An optional value parsed by {@code parser}; empty text is absent. Parser exceptions are problems. */
-  public <T> Optional<T> optional(String path, Function<String, T> parser) {
-    String s = string(path);
-    if (s.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(parser.apply(s));
-    } catch (IllegalArgumentException e) {
-      problem(path, e.getMessage());
-      return Optional.empty();
-    }
-  }
-
-  /** A file system path; empty is a problem when {@code required}. */
-  public Optional<Path> path(String path, boolean required) {
-    String s = string(path);
-    if (s.isBlank()) {
-      if (required) {
-        problem(path, "missing; accepted: a directory or file path");
-      }
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Path.of(s));
-    } catch (InvalidPathException e) {
-      problem(path, "'" + s + "' is not a valid path: " + e.getReason());
-      return Optional.empty();
-    }
-  }
-
-  /** A duration such as {@code 2s}, {@code 500ms} or {@code 5m}, in [{@code min}, {@code max}]. */
-  public Duration duration(String path, Duration min, Duration max) {
-    ConfigValue v = value(path);
-    if (v == null) {
-      return min;
-    }
-    String accepted = "accepted: " + human(min) + " to " + human(max) + ", e.g. 2s, 500ms, 5m";
-    Duration d;
-    try {
-      d = config.getDuration(path);
-    } catch (ConfigException e) {
-      problem(path, "'" + printable(v.unwrapped()) + "' is not a duration; " + accepted);
-      return min;
-    }
-    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-      problem(path, human(d) + " is out of range; " + accepted);
-      return min;
-    }
-    return d;
-  }
-
   /** true or false (also yes/no, on/off, as HOCON allows). */
   public boolean bool(String path) {
     if (value(path) == null) {
@@ -224,18 +193,35 @@ public final class ConfigReader {
     return out;
   }
 
-  private static String human(Duration d) {
-    long ms = d.toMillis();
-    if (ms % 86_400_000 == 0 && ms > 0) {
-      return ms / 86_400_000 + "d";
+  /** An optional value parsed by {@code parser}; empty text is absent. Parser exceptions are problems. */
+  public <T> Optional<T> optional(String path, Function<String, T> parser) {
+    String s = string(path);
+    if (s.isBlank()) {
+      return Optional.empty();
     }
-    if (ms % 60_000 == 0 && ms > 0) {
-      return ms / 60_000 + "m";
+    try {
+      return Optional.of(parser.apply(s));
+    } catch (IllegalArgumentException e) {
+      problem(path, e.getMessage());
+      return Optional.empty();
     }
-    if (ms % 1000 == 0) {
-      return ms / 1000 + "s";
+  }
+
+  /** A file system path; empty is a problem when {@code required}. */
+  public Optional<Path> path(String path, boolean required) {
+    String s = string(path);
+    if (s.isBlank()) {
+      if (required) {
+        problem(path, "missing; accepted: a directory or file path");
+      }
+      return Optional.empty();
     }
-    return ms + "ms";
+    try {
+      return Optional.of(Path.of(s));
+    } catch (InvalidPathException e) {
+      problem(path, "'" + s + "' is not a valid path: " + e.getReason());
+      return Optional.empty();
+    }
   }
 
   /** True if a problem was already recorded for {@code path}, so a reader does not report it twice. */
