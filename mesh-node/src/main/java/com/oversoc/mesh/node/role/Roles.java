@@ -13,7 +13,8 @@ public final class Roles {
   public static Optional<RoleLauncher> launcher(Role role) {
     // Each role's issue adds its launcher here when the role exists end to end.
     return switch (role) {
-      case COORDINATOR, RELAY, GATEWAY, PLATFORM -> Optional.empty();
+      case RELAY -> Optional.of(new RelayLauncher(System.out));
+      case COORDINATOR, GATEWAY, PLATFORM -> Optional.empty();
     };
   }
 
