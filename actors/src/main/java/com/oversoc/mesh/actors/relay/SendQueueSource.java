@@ -52,12 +52,15 @@ public final class SendQueueSource extends GraphStage<SourceShape<ByteString>> {
   public GraphStageLogic createLogic(Attributes inheritedAttributes) {
     return new TimerGraphStageLogic(shape) {
       private AsyncCallback<NotUsed> wake;
+      /** When the batch the connection has not yet taken was pushed; 0 when it has taken it. */
+      private long pushedAtNanos;
+      private boolean timerArmed;
 
       {
         setHandler(out, new AbstractOutHandler() {
           @Override
           public void onPull() {
-            cancelTimer(WRITE_TIMER);
+            pushedAtNanos = 0;
             emitBatch();
           }
 
@@ -87,15 +90,37 @@ public final class SendQueueSource extends GraphStage<SourceShape<ByteString>> {
         }
         if (!batch.bytes().isEmpty()) {
           push(out, batch.bytes());
-          scheduleOnce(WRITE_TIMER, writeTimeout);
+          pushedAtNanos = System.nanoTime();
+          armTimer(writeTimeout.toNanos());
         }
         if (batch.last()) {
           completeStage();
         }
       }
 
+      /**
+       * One timer per write timeout, not per batch: under load a batch is pushed every few
+       * microseconds, and scheduling and cancelling a timer for each would cost more than the
+       * write. The timer re-arms itself for the batch outstanding when it fires.
+       */
+      private void armTimer(long delayNanos) {
+        if (!timerArmed) {
+          timerArmed = true;
+          scheduleOnce(WRITE_TIMER, Duration.ofNanos(Math.max(1, delayNanos)));
+        }
+      }
+
       @Override
       public void onTimer(Object timerKey) {
+        timerArmed = false;
+        if (pushedAtNanos == 0) {
+          return; // everything pushed was taken
+        }
+        long waited = System.nanoTime() - pushedAtNanos;
+        if (waited < writeTimeout.toNanos()) {
+          armTimer(writeTimeout.toNanos() - waited);
+          return;
+        }
         queue.close(null, DropReason.WRITE_ERROR);
         failStage(new WriteTimeoutException(writeTimeout));
       }

@@ -68,7 +68,8 @@ public final class RelayLauncher implements RoleLauncher {
     RelayNode.Settings node = new RelayNode.Settings(settings, address(r.address(), r.stunPort()),
         r.metrics().map(m -> address(m.address(), m.port())), r.allowListFile(), "ovsgw " + BuildInfo.version());
 
-    ActorSystem<Void> system = ActorSystems.create(Behaviors.empty(), "ovsgw-relay", config.pekko());
+    ActorSystem<Void> system = ActorSystems.create(Behaviors.empty(), "ovsgw-relay",
+        config.pekko().withFallback(RelayNode.pekkoDefaults()));
     try {
       RelayNode relay = RelayNode.start(system, node, new ActiveKeySet(SystemClocks.MONOTONIC), SystemClocks.MONOTONIC)
           .toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
