@@ -28,19 +28,23 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * Does a client that stops reading hurt the others? Client A sends timestamped 1,200-byte packets
- * to B at a steady rate, and B's one-way latency is recorded, first alone, then while D floods C
- * and C has stopped reading (C is replaced by a fresh stalled connection each time the relay
- * disconnects it, so its queue is full the whole time). The relay's queue for C must stay at 32
+ * to B at a steady rate, and B's one-way latency is recorded alone and while D floods C, which
+ * has stopped reading (C is replaced by a fresh stalled connection each time the relay
+ * disconnects it, so its queue is full whenever D sends). The relay's queue for C must stay at 32
  * packets with the drops counted, and B's p99 must stay within twice the unloaded p99.
  *
  * <pre>
- *   ./bench --main relay.RelayFairness [A->B packets/s (2000)] [D->C packets/s (10000)] [seconds (10)]
+ *   ./bench --main com.oversoc.mesh.sim.bench.relay.RelayFairness [A->B packets/s (2000)] [D->C packets/s (10000)] [seconds (10)]
  * </pre>
  */
 public final class RelayFairness {
   private static final long SEED = 7;
   private static final int PACKET = 1200;
   private static final Duration WARMUP = Duration.ofSeconds(3);
+  /** Alone and loaded alternate in segments this long... */
+  private static final Duration SEGMENT = Duration.ofSeconds(2);
+  /** ...each starting this long after the switch, once queues have drained or filled. */
+  private static final Duration SETTLE = Duration.ofMillis(300);
   private static final int A = 0;
   private static final int B = 1;
   private static final int C = 2;
@@ -64,27 +68,41 @@ public final class RelayFairness {
         RelayClient d = BenchClients.start(system, port, SEED, D, (s, p) -> { });
         BenchClients.awaitConnected(List.of(a, b, d), Duration.ofSeconds(30));
 
-        AtomicBoolean probing = new AtomicBoolean(true);
-        Thread probe = paced("probe", probeRate, probing, () -> a.send(BenchClients.key(SEED, B),
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicBoolean flooding = new AtomicBoolean(false);
+        Thread probe = paced("probe", probeRate, running, () -> a.send(BenchClients.key(SEED, B),
             ByteBuffer.allocate(PACKET).putLong(System.nanoTime()).array()));
-        Histogram unloaded = record(latency, measure);
-        String before = server.ask("stats");
-
-        AtomicBoolean flooding = new AtomicBoolean(true);
         NodePublicKey c = BenchClients.key(SEED, C);
-        Thread flood = paced("flood", floodRate, flooding, () -> d.send(c, new byte[PACKET]));
-        Thread staller = Thread.ofPlatform().name("staller").start(() -> stallRepeatedly(system, port, server, flooding));
-        Histogram loaded = record(latency, measure);
+        Thread flood = paced("flood", floodRate, running, () -> {
+          if (flooding.get()) {
+            d.send(c, new byte[PACKET]);
+          }
+        });
+        Thread staller = Thread.ofPlatform().name("staller").start(() -> stallRepeatedly(system, port, server, running));
+
+        // Alone and loaded alternate in short segments, so that both see the same background load
+        // of a shared machine; each segment starts after the queues have settled.
+        Histogram unloaded = new Histogram(3);
+        Histogram loaded = new Histogram(3);
+        Thread.sleep(WARMUP.toMillis());
+        String before = server.ask("stats");
+        int rounds = (int) Math.max(1, measure.dividedBy(SEGMENT));
+        for (int round = 0; round < rounds; round++) {
+          flooding.set(false);
+          unloaded.add(segment(latency));
+          flooding.set(true);
+          loaded.add(segment(latency));
+        }
         String after = server.ask("stats");
-        flooding.set(false);
-        probing.set(false);
+        running.set(false);
         flood.join();
         probe.join();
         staller.join();
 
         System.out.println();
         System.out.printf("Fairness: A->B at %d packets/s of %d bytes; D floods a stalled C at %d packets/s; "
-            + "%d s each, after %d s warm-up%n", probeRate, PACKET, floodRate, measure.toSeconds(), WARMUP.toSeconds());
+            + "%d s of each, alternating in %d s segments, after %d s warm-up%n", probeRate, PACKET, floodRate,
+            rounds * SEGMENT.toSeconds(), SEGMENT.toSeconds(), WARMUP.toSeconds());
         System.out.println(line("B's latency alone", unloaded));
         System.out.println(line("B's latency, C stalled", loaded));
         double ratio = (double) loaded.getValueAtPercentile(99) / unloaded.getValueAtPercentile(99);
@@ -153,10 +171,10 @@ public final class RelayFairness {
     });
   }
 
-  private static Histogram record(Recorder latency, Duration measure) throws InterruptedException {
-    Thread.sleep(WARMUP.toMillis());
+  private static Histogram segment(Recorder latency) throws InterruptedException {
+    Thread.sleep(SETTLE.toMillis());
     latency.getIntervalHistogram();
-    Thread.sleep(measure.toMillis());
+    Thread.sleep(SEGMENT.toMillis());
     return latency.getIntervalHistogram();
   }
 

@@ -15,7 +15,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * channel and been admitted. Target: at most 64 KiB per client with 10,000 clients.
  *
  * <pre>
- *   ./bench --main relay.RelayIdleClients [clients (10000)]
+ *   ./bench --main com.oversoc.mesh.sim.bench.relay.RelayIdleClients [clients (10000)]
  * </pre>
  *
  * The reference in the same run is the relay's own baseline heap (the same process with no

@@ -25,7 +25,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * packets, beside socat forwarding the same byte stream as a plain TCP proxy in the same run.
  *
  * <pre>
- *   ./bench --main relay.RelayThroughput [flows (4)] [seconds (10)]
+ *   ./bench --main com.oversoc.mesh.sim.bench.relay.RelayThroughput [flows (16)] [seconds (10)]
  * </pre>
  *
  * Each flow is a sender and a receiver with at most {@value #WINDOW} packets in flight, so the
