@@ -133,8 +133,7 @@ final class InboundFrames extends GraphStage<SinkShape<RelayFrame>> {
           }
           return;
         }
-        boolean ok = session.kind == ClientSession.Kind.MESH ? onMeshFrame(frame) : onNodeFrame(frame);
-        if (!ok) {
+        if (!onAdmittedFrame(frame)) {
           return;
         }
         long pause = rate == null ? 0 : rate.take(RelayFrames.encodedLength(frame), clock.nanos());
@@ -145,47 +144,25 @@ final class InboundFrames extends GraphStage<SinkShape<RelayFrame>> {
         }
       }
 
-      private boolean onNodeFrame(RelayFrame frame) {
+      /** Handles one frame after the hello; false if it ended the connection. */
+      private boolean onAdmittedFrame(RelayFrame frame) {
+        boolean mesh = session.kind == ClientSession.Kind.MESH;
         switch (frame) {
-          case SendPacket p -> {
-            ClientRegistry.Route r = services.registry().route(session, p.destination(), p.packet());
-            if (r == ClientRegistry.Route.UNKNOWN) {
+          case SendPacket p when !mesh -> {
+            if (services.registry().route(session, p.destination(), p.packet()) == ClientRegistry.Route.UNKNOWN) {
               tellNotHere(p.destination());
             }
-            return true;
           }
-          case Ping p -> {
-            session.queue.offerControl(RelayFraming.encode(new Pong(p.data())));
-            return true;
-          }
-          case Pong p -> {
-            return true;
-          }
+          case ForwardPacket p when mesh -> services.registry().deliverForwarded(p.source(), p.destination(), p.packet());
+          case Ping p -> session.queue.offerControl(RelayFraming.encode(new Pong(p.data())));
+          case Pong p -> { }
           default -> {
-            misbehaved("a node may not send " + frame.type() + " after its hello");
+            misbehaved(mesh ? "a sibling relay may not send " + frame.type() + " after MESH_HELLO"
+                : "a node may not send " + frame.type() + " after its hello");
             return false;
           }
         }
-      }
-
-      private boolean onMeshFrame(RelayFrame frame) {
-        switch (frame) {
-          case ForwardPacket p -> {
-            services.registry().deliverForwarded(p.source(), p.destination(), p.packet());
-            return true;
-          }
-          case Ping p -> {
-            session.queue.offerControl(RelayFraming.encode(new Pong(p.data())));
-            return true;
-          }
-          case Pong p -> {
-            return true;
-          }
-          default -> {
-            misbehaved("a sibling relay may not send " + frame.type() + " after MESH_HELLO");
-            return false;
-          }
-        }
+        return true;
       }
 
       private void tellNotHere(NodePublicKey destination) {

@@ -171,7 +171,8 @@ public final class RelayServer {
   /**
    * The handshake's admission: a key that is neither a sibling relay nor admitted as a node is
    * refused before the relay spends anything on it, with the same reason a CLOSING frame would
-   * give. It reads state and decides, nothing else (a replayed handshake message reaches it too).
+   * give. Apart from counting a refusal it only reads state, since a replayed handshake message
+   * reaches it too.
    * The hello inside the channel is checked again, since a key may be revoked in between and a
    * sibling must still show the mesh key.
    */

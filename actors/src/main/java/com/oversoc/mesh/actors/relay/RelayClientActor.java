@@ -26,6 +26,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
@@ -120,23 +121,22 @@ final class RelayClientActor {
   }
 
   private Behavior<Command> connecting() {
-    return Behaviors.receive(Command.class)
+    return withConnection(Behaviors.receive(Command.class)
         .onMessage(Admitted.class, a -> a.connection() == connection, a -> {
           shared.queue = queue;
           backoff.onAdmitted(settings.clock().nanos());
           setState(State.CONNECTED, Optional.empty(), "admitted (keepalive " + a.info().keepalive().toSeconds() + " s)");
           return connected();
-        })
-        .onMessage(Restarting.class, this::onRestarting)
-        .onMessage(Refused.class, this::onRefused)
-        .onMessage(Ended.class, e -> e.connection() == connection, this::onEnded)
-        .onMessage(Stop.class, this::closing)
-        .onAnyMessage(m -> Behaviors.same())
-        .build();
+        }));
   }
 
   private Behavior<Command> connected() {
-    return Behaviors.receive(Command.class)
+    return withConnection(Behaviors.receive(Command.class));
+  }
+
+  /** What a live connection handles in both of its states. */
+  private Behavior<Command> withConnection(BehaviorBuilder<Command> b) {
+    return b
         .onMessage(Restarting.class, this::onRestarting)
         .onMessage(Refused.class, this::onRefused)
         .onMessage(Ended.class, e -> e.connection() == connection, this::onEnded)
