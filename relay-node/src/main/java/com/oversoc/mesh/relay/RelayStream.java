@@ -120,8 +120,8 @@ final class RelayStream {
             : closeWith(CloseReason.NOT_ENROLLED, "node key " + session.key.shortString()
                 + " is no longer in the coordinator's active set", PeerGoneReason.DISCONNECTED))
         .onMessage(Replaced.class, r -> {
-          left = true; // the registry already routes this key to the newer connection
-          services.metrics().clientLeft(session.home);
+          // The registry already routes the key to the newer connection, so leaving announces nothing.
+          leave(PeerGoneReason.DISCONNECTED);
           return close(CloseReason.REPLACED, "a newer connection from " + r.newRemote() + " proved the same key",
               DropReason.DUPLICATE_CLIENT);
         })
