@@ -7,6 +7,7 @@ import com.oversoc.mesh.actors.relay.RelayDialer;
 import com.oversoc.mesh.actors.relay.RelayFraming;
 import com.oversoc.mesh.actors.relay.SendQueue;
 import com.oversoc.mesh.actors.relay.SendQueueSource;
+import com.oversoc.mesh.protocol.channel.ChannelException;
 import com.oversoc.mesh.protocol.channel.ChannelProtocol;
 import com.oversoc.mesh.protocol.key.NodePublicKey;
 import com.oversoc.mesh.protocol.key.RelayPublicKey;
@@ -156,6 +157,7 @@ public final class RelayServer {
               .mapMaterializedValue(proven -> proven.whenComplete((id, failure) -> {
                 if (failure != null) {
                   LOG.debug("connection from {} ended in its handshake: {}", remote, failure.toString());
+                  handshakeFailure(failure).ifPresent(services.metrics()::handshakeFailed);
                 }
               })), system);
         }))
@@ -187,6 +189,15 @@ public final class RelayServer {
       return CompletableFuture.completedFuture(Decision.refuse(HandshakeRefusal.text(r.reason(), r.detail())));
     }
     return CompletableFuture.completedFuture(Decision.accept(new byte[0]));
+  }
+
+  private static Optional<ChannelException.Reason> handshakeFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ChannelException e) {
+        return Optional.of(e.reason());
+      }
+    }
+    return Optional.empty();
   }
 
   private static SSLEngine serverEngine(SSLContext context) {

@@ -10,6 +10,7 @@ import com.oversoc.mesh.actors.channel.SecureChannel;
 import com.oversoc.mesh.actors.relay.DropReason;
 import com.oversoc.mesh.actors.relay.RelayClientSettings;
 import com.oversoc.mesh.actors.relay.TcpRelayDialer;
+import com.oversoc.mesh.protocol.channel.ChannelException;
 import com.oversoc.mesh.protocol.key.NodePrivateKey;
 import com.oversoc.mesh.protocol.key.RelayPrivateKey;
 import com.oversoc.mesh.protocol.net.Endpoint;
@@ -141,6 +142,14 @@ class RelayTcpTest {
     F.await(() -> assertTrue(victim.refusals.size() >= 2, "the next attempt is refused in the handshake"));
     assertEquals(CloseReason.REVOKED, victim.refusals.get(victim.refusals.size() - 1));
     assertFalse(victim.connected());
+    assertTrue(relay.metrics().handshakeFailures(ChannelException.Reason.REFUSED) >= 2);
+
+    // A client that pins another relay key fails the handshake; the relay counts why.
+    Client lost = F.tcpClient(at, RelayPrivateKey.generate(RelayFixture.RANDOM).publicKey(), F.enrolledPrivate(),
+        Optional.empty(), RelayClientSettings.node(true));
+    F.await(() -> assertTrue(relay.metrics().handshakeFailures(ChannelException.Reason.HANDSHAKE_FAILED) >= 1));
+    assertEquals(0, lost.admissions.get());
+    lost.relay.close();
     stranger.relay.close();
     victim.relay.close();
     relay.shutdown(Optional.empty()).toCompletableFuture().join();

@@ -2,6 +2,7 @@ package com.oversoc.mesh.relay.metrics;
 
 import com.oversoc.mesh.actors.relay.DropReason;
 import com.oversoc.mesh.actors.relay.SendQueue;
+import com.oversoc.mesh.protocol.channel.ChannelException;
 import com.oversoc.mesh.protocol.relay.CloseReason;
 import com.oversoc.mesh.protocol.stun.StunResponder;
 import java.util.EnumMap;
@@ -32,6 +33,7 @@ public final class RelayMetrics {
   private final LongAdder admitted = new LongAdder();
   private final Map<CloseReason, LongAdder> closed = adders(CloseReason.class);
   private final Map<StunResponder.Outcome, LongAdder> stun = adders(StunResponder.Outcome.class);
+  private final Map<ChannelException.Reason, LongAdder> handshakeFailures = adders(ChannelException.Reason.class);
   private final AtomicLong clients = new AtomicLong();
   private final AtomicLong homeClients = new AtomicLong();
   private final AtomicLong meshWatchers = new AtomicLong();
@@ -144,6 +146,18 @@ public final class RelayMetrics {
     closed.get(reason).increment();
   }
 
+  /**
+   * A connection ended in the secure channel's handshake: a malformed or low-order key, a wrong
+   * relay key, a timeout, or a refusal (REFUSED; its reason is in the closed counter too).
+   */
+  public void handshakeFailed(ChannelException.Reason reason) {
+    handshakeFailures.get(reason).increment();
+  }
+
+  public long handshakeFailures(ChannelException.Reason reason) {
+    return handshakeFailures.get(reason).sum();
+  }
+
   public void stun(StunResponder.Outcome outcome) {
     stun.get(outcome).increment();
   }
@@ -207,6 +221,8 @@ public final class RelayMetrics {
     counter(sb, "ovsgw_relay_clients_admitted_total", "Nodes admitted after their hello.", admitted.sum());
     labelled(sb, "ovsgw_relay_connections_closed_total", "Connections the relay closed, by reason.", "reason", closed,
         r -> r.name().toLowerCase(java.util.Locale.ROOT));
+    labelled(sb, "ovsgw_relay_handshake_failures_total", "Connections that ended in the secure channel's handshake.",
+        "reason", handshakeFailures, r -> r.name().toLowerCase(java.util.Locale.ROOT));
     labelled(sb, "ovsgw_stun_requests_total", "STUN datagrams, by outcome.", "outcome", stun,
         o -> o.name().toLowerCase(java.util.Locale.ROOT));
 
