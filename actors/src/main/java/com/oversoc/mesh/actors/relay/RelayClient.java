@@ -65,6 +65,10 @@ public final class RelayClient implements AutoCloseable {
     /**
      * The state changed. {@code refusal} is the relay's reason when it closed the connection
      * (e.g. NOT_ENROLLED, REVOKED); {@code detail} is readable text for logs.
+     *
+     * <p>CONNECTING is reported before the attempt's connection exists and BACKING_OFF after
+     * its last frame was delivered, so nothing a connection reports (a packet, a peer present)
+     * falls outside those two calls.
      */
     default void onStateChanged(State state, Optional<CloseReason> refusal, String detail) {}
   }

@@ -216,6 +216,9 @@ final class RelayClientActor {
   }
 
   private void connect() {
+    // Before the stream starts: a listener that drops what the previous connection told it on
+    // CONNECTING would otherwise also drop what this one already reported.
+    setState(State.CONNECTING, Optional.empty(), "connecting");
     long id = ++connection;
     SendQueue q = new SendQueue(settings.sendQueuePackets(), SendQueue.CONTROL_CAPACITY, settings.observer());
     q.offerControl(RelayFraming.encode(settings.hello()));
@@ -232,7 +235,6 @@ final class RelayClientActor {
             .run(context.getSystem());
     killSwitch = running.first();
     context.pipeToSelf(running.second(), (done, failure) -> new Ended(id, failure));
-    setState(State.CONNECTING, Optional.empty(), "connecting");
   }
 
   /** Runs on the connection's stream, not in the actor. */

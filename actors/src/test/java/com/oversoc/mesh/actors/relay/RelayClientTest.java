@@ -208,6 +208,28 @@ class RelayClientTest {
     c.close();
   }
 
+  /**
+   * A mesh link forgets its sibling's clients when a connection ends and learns them again from
+   * the next one; if CONNECTING were reported after the connection started, its announcements
+   * could come first and be forgotten (a relay that never learns a sibling's client).
+   */
+  @Test
+  void eachConnectionLiesBetweenConnectingAndBackingOff() {
+    FakeRelay relay = new FakeRelay();
+    Events events = new Events();
+    RelayDialer dialer = () -> relay.dialer().connect().mapMaterializedValue(up -> {
+      events.states.add("connection started");
+      return up;
+    });
+    RelayClient c = RelayClient.start(KIT.system(), "order-of-states", RelayClientSettings.node(true), dialer, events);
+    await(() -> assertEquals(State.CONNECTED, c.state()));
+    relay.close(null);
+    await(() -> assertEquals(7, events.states.size()));
+    assertEquals(List.of("CONNECTING", "connection started", "CONNECTED", "BACKING_OFF",
+        "CONNECTING", "connection started", "CONNECTED"), events.states);
+    c.close();
+  }
+
   @Test
   void aRefusalIsReportedWithItsReasonAndRetriedLater() {
     FakeRelay relay = new FakeRelay();

@@ -105,7 +105,9 @@ public final class MeshLinks {
 
     @Override
     public void onStateChanged(RelayClient.State state, Optional<CloseReason> refusal, String detail) {
-      if (state != RelayClient.State.CONNECTED) {
+      // Only a connection that ended takes its sibling's clients with it. CONNECTING starts a new
+      // connection, which re-announces them; forgetting routes there could drop what it said.
+      if (state == RelayClient.State.BACKING_OFF || state == RelayClient.State.CLOSED) {
         routes.linkDown(this);
       }
       if (refusal.isPresent() && !refusal.get().isTransient()) {
