@@ -74,6 +74,7 @@ public final class RelayServer {
   private final AutoCloseable removals;
   private volatile MeshLinks mesh;
   private volatile Tcp.ServerBinding binding;
+  private CompletionStage<Done> shutdown;
 
   private RelayServer(ActorSystem<?> system, RelayServices services, MonotonicClock clock, ActiveKeys keys) {
     this.system = system;
@@ -209,9 +210,19 @@ public final class RelayServer {
   /**
    * Stops accepting, tells every client (with SERVER_RESTARTING first when {@code restarting} is
    * given) and closes them, closes the mesh links, and completes when all connections are closed
-   * or {@link #SHUTDOWN_TIMEOUT} has passed.
+   * or {@link #SHUTDOWN_TIMEOUT} has passed. Later calls return the first call's completion.
    */
   public CompletionStage<Done> shutdown(Optional<ServerRestarting> restarting) {
+    synchronized (this) {
+      if (shutdown == null) {
+        shutdown = stop(restarting);
+      }
+      return shutdown;
+    }
+  }
+
+  /** The one shutdown; a second call would wait on mesh links that are already gone. */
+  private CompletionStage<Done> stop(Optional<ServerRestarting> restarting) {
     CompletionStage<Done> unbound = binding == null ? CompletableFuture.completedFuture(Done.getInstance())
         : binding.unbind().thenApply(u -> Done.getInstance());
     return unbound.thenCompose(u -> {

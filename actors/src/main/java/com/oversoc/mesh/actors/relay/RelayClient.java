@@ -10,6 +10,7 @@ import com.oversoc.mesh.protocol.relay.RelayFrames;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -83,6 +84,8 @@ public final class RelayClient implements AutoCloseable {
   private final ActorRef<RelayClientActor.Command> actor;
   private final Shared shared;
   private final RelayClientSettings settings;
+  private final AtomicBoolean closeRequested = new AtomicBoolean();
+  private final CompletableFuture<Done> closed = new CompletableFuture<>();
 
   private RelayClient(ActorRef<RelayClientActor.Command> actor, Shared shared, RelayClientSettings settings) {
     this.actor = actor;
@@ -135,11 +138,15 @@ public final class RelayClient implements AutoCloseable {
     return shared.state;
   }
 
-  /** Stops reconnecting and closes the connection; completes when it is closed. */
+  /**
+   * Stops reconnecting and closes the connection; completes when it is closed. Calling it again
+   * returns the same completion (a stopped actor could not answer a second request).
+   */
   public CompletionStage<Done> closeAsync() {
-    CompletableFuture<Done> done = new CompletableFuture<>();
-    actor.tell(new RelayClientActor.Stop(done));
-    return done;
+    if (closeRequested.compareAndSet(false, true)) {
+      actor.tell(new RelayClientActor.Stop(closed));
+    }
+    return closed;
   }
 
   @Override
