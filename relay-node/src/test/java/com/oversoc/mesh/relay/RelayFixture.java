@@ -44,6 +44,8 @@ import org.apache.pekko.util.ByteString;
 /** Relays, keys and clients connected in memory, for tests. */
 final class RelayFixture implements AutoCloseable {
   static final SecureRandom RANDOM = new SecureRandom();
+  /** Longer than a relay's own shutdown timeout, so a slow shutdown is waited for, not reported. */
+  private static final Duration CLEANUP_TIMEOUT = RelayServer.SHUTDOWN_TIMEOUT.plusSeconds(20);
 
   final ActorTestKit kit = ActorTestKit.create(ActorSystems.pekkoConfig(ConfigFactory.empty()));
   final ActiveKeySet keys = new ActiveKeySet(SystemClocks.MONOTONIC);
@@ -56,8 +58,43 @@ final class RelayFixture implements AutoCloseable {
     return RelaySettings.defaults(RelayPrivateKey.generate(RANDOM), new InetSocketAddress("127.0.0.1", 0));
   }
 
+  /** What the running test created; {@link #cleanUp} closes it, whether the test passed or not. */
+  private final List<RelayServer> servers = new CopyOnWriteArrayList<>();
+  private final List<Client> clients = new CopyOnWriteArrayList<>();
+  private final List<Raw> raws = new CopyOnWriteArrayList<>();
+
   RelayServer server(RelaySettings settings) {
-    return RelayServer.create(kit.system(), settings, keys, new RelayMetrics(), SystemClocks.MONOTONIC);
+    return track(RelayServer.create(kit.system(), settings, keys, new RelayMetrics(), SystemClocks.MONOTONIC));
+  }
+
+  /** A relay the test created itself, to be shut down with the test's other relays. */
+  RelayServer track(RelayServer relay) {
+    servers.add(relay);
+    return relay;
+  }
+
+  /**
+   * Closes every client and raw connection the test opened and shuts down its relays, so that
+   * nothing of one test (a client reconnecting with backoff, a mesh link dialing a sibling) runs
+   * on into the next, also when the test failed halfway.
+   */
+  void cleanUp() {
+    for (Raw r : raws) {
+      r.out.sendComplete();
+      r.in.cancel();
+    }
+    List<CompletableFuture<?>> closing = new java.util.ArrayList<>();
+    for (Client c : clients) {
+      closing.add(c.relay.closeAsync().toCompletableFuture());
+    }
+    for (RelayServer relay : servers) {
+      closing.add(relay.shutdown(Optional.empty()).toCompletableFuture());
+    }
+    raws.clear();
+    clients.clear();
+    servers.clear();
+    CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).orTimeout(CLEANUP_TIMEOUT.toSeconds(),
+        java.util.concurrent.TimeUnit.SECONDS).join();
   }
 
   /** A key the coordinator lists as active. */
@@ -83,6 +120,7 @@ final class RelayFixture implements AutoCloseable {
     c.relay = RelayClient.start(kit.system(), "c-" + key.shortString().replace('/', '_').replace('+', '-')
         + "-" + RANDOM.nextInt(1 << 30), settings.withRandom(new SplittableRandom(key.hashCode())),
         inMemory(relay, key), c);
+    clients.add(c);
     return c;
   }
 
@@ -94,6 +132,7 @@ final class RelayFixture implements AutoCloseable {
         settings.withRandom(new SplittableRandom(key.publicKey().hashCode())),
         new TcpRelayDialer(kit.system(), new Endpoint(relay.getHostString(), relay.getPort()), tls, key, relayKey,
             SecureChannel.Settings.defaults()), c);
+    clients.add(c);
     return c;
   }
 
@@ -158,7 +197,9 @@ final class RelayFixture implements AutoCloseable {
             .via(RelayFraming.decoder())
             .toMat(TestSink.probe(kit.system().classicSystem()), Keep.both())
             .run(kit.system());
-    return new Raw(probes.first(), probes.second());
+    Raw raw = new Raw(probes.first(), probes.second());
+    raws.add(raw);
+    return raw;
   }
 
   record Raw(TestPublisher.Probe<ByteString> out, TestSubscriber.Probe<RelayFrame> in) {

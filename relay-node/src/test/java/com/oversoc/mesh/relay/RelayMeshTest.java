@@ -17,11 +17,17 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.japi.Pair;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Two relays of one region meshed in memory: presence, forwarding, and losing a client or a link. */
 class RelayMeshTest {
   private static final RelayFixture F = new RelayFixture();
+
+  @AfterEach
+  void cleanUp() {
+    F.cleanUp();
+  }
 
   @AfterAll
   static void stop() {
@@ -62,14 +68,6 @@ class RelayMeshTest {
     b.relay.close();
     F.await(() -> assertTrue(a.gone.contains(Pair.create(b.key, PeerGoneReason.DISCONNECTED))));
     F.await(() -> assertTrue(!r[0].knowsRemote(b.key)));
-    a.relay.close();
-    shutdown(r);
-  }
-
-  private static void shutdown(RelayServer[] relays) {
-    for (RelayServer relay : relays) {
-      relay.shutdown(java.util.Optional.empty()).toCompletableFuture().join();
-    }
   }
 
   @Test
@@ -93,9 +91,6 @@ class RelayMeshTest {
         assertEquals(0, relay.metrics().dropped(reason), reason.label());
       }
     }
-    a.relay.close();
-    b.relay.close();
-    shutdown(r);
   }
 
   @Test
@@ -108,7 +103,5 @@ class RelayMeshTest {
     F.await(() -> assertTrue(a.gone.contains(Pair.create(elsewhere, PeerGoneReason.NOT_HERE))));
     assertEquals(1, r[0].metrics().dropped(DropReason.UNKNOWN_DESTINATION));
     assertEquals(0, r[1].metrics().dropped(DropReason.UNKNOWN_DESTINATION), "nothing was forwarded");
-    a.relay.close();
-    shutdown(r);
   }
 }

@@ -36,11 +36,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The relay server over in-memory connections: admission, routing, queue bounds, closing reasons. */
 class RelayServerTest {
   private static final RelayFixture F = new RelayFixture();
+
+  @AfterEach
+  void cleanUp() {
+    F.cleanUp();
+  }
 
   @AfterAll
   static void stop() {
@@ -66,8 +72,6 @@ class RelayServerTest {
     assertEquals(a.key, b.sources.get(0));
     assertEquals(b.key, a.sources.get(0));
     assertEquals(2, relay.metrics().packetsForwarded());
-    a.relay.close();
-    b.relay.close();
   }
 
   @Test
@@ -90,8 +94,6 @@ class RelayServerTest {
     for (DropReason r : DropReason.values()) {
       assertEquals(0, relay.metrics().dropped(r), r.label());
     }
-    a.relay.close();
-    b.relay.close();
   }
 
   @Test
@@ -102,7 +104,6 @@ class RelayServerTest {
     assertFalse(relay.isConnected(stranger.key));
     assertEquals(0, stranger.admissions.get());
     assertTrue(relay.metrics().closedFor(CloseReason.NOT_ENROLLED) >= 1);
-    stranger.relay.close();
   }
 
   @Test
@@ -122,16 +123,15 @@ class RelayServerTest {
     int before = victim.refusals.size();
     F.await(() -> assertTrue(victim.refusals.size() > before));
     assertEquals(CloseReason.REVOKED, victim.refusals.get(victim.refusals.size() - 1));
-    victim.relay.close();
-    peer.relay.close();
   }
 
   @Test
   void withoutWordFromTheCoordinatorNewClientsAreRefusedButConnectedOnesStay() {
     AtomicReference<Long> now = new AtomicReference<>(0L);
     var keys = new com.oversoc.mesh.relay.admission.ActiveKeySet(now::get);
-    RelayServer relay = RelayServer.create(F.kit.system(), RelayFixture.settings().withAdmissionGrace(Duration.ofMinutes(5)),
-        keys, new com.oversoc.mesh.relay.metrics.RelayMetrics(), now::get);
+    RelayServer relay = F.track(RelayServer.create(F.kit.system(),
+        RelayFixture.settings().withAdmissionGrace(Duration.ofMinutes(5)), keys,
+        new com.oversoc.mesh.relay.metrics.RelayMetrics(), now::get));
     NodePublicKey early = RelayFixture.nodeKey().publicKey();
     NodePublicKey late = RelayFixture.nodeKey().publicKey();
     keys.replaceAll(java.util.List.of(early, late));
@@ -147,8 +147,6 @@ class RelayServerTest {
 
     keys.confirm(); // the coordinator is back
     F.await(() -> assertTrue(b.connected()));
-    a.relay.close();
-    b.relay.close();
   }
 
   @Test
@@ -171,8 +169,6 @@ class RelayServerTest {
     a.relay.send(b.key, new byte[] {42});
     F.await(() -> assertEquals(1, b.packets.size()));
     assertTrue(a.connected() && b.connected());
-    a.relay.close();
-    b.relay.close();
   }
 
   @Test
@@ -276,9 +272,6 @@ class RelayServerTest {
     assertTrue(relay.metrics().dropped(DropReason.WRITE_ERROR) > 0, "what it left queued was counted");
     assertEquals(1, relay.metrics().writeTimeouts());
     assertTrue(c.connected() && d.connected() && sender.connected());
-    sender.relay.close();
-    c.relay.close();
-    d.relay.close();
   }
 
   @Test
@@ -300,7 +293,6 @@ class RelayServerTest {
     RecvPacket p = second.next(RecvPacket.class);
     assertEquals(sender.key, p.source());
     assertTrue(relay.isConnected(key), "the newer connection is the key's route");
-    sender.relay.close();
   }
 
   @Test
@@ -324,7 +316,6 @@ class RelayServerTest {
     F.await(() -> assertEquals(2, a.admissions.get()));
     assertTrue(current.get().isConnected(a.key));
     assertEquals(0, old.openConnections());
-    a.relay.close();
   }
 
   @Test

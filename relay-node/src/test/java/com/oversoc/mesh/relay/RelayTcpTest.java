@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
 class RelayTcpTest {
   private static final RelayFixture F = new RelayFixture();
   private static final int WINDOW = 24; // packets in flight per sender, below the 32-packet queue
+
+  @AfterEach
+  void cleanUp() {
+    F.cleanUp();
+  }
 
   @AfterAll
   static void stop() {
@@ -85,9 +91,6 @@ class RelayTcpTest {
     F.await(() -> assertTrue(a.connected() && b.connected()));
     send(a, b, 100_000);
     assertNoDrops(relay);
-    a.relay.close();
-    b.relay.close();
-    relay.shutdown(Optional.empty()).toCompletableFuture().join();
   }
 
   @Test
@@ -95,23 +98,19 @@ class RelayTcpTest {
     MeshKey meshKey = MeshKey.generate(RelayFixture.RANDOM);
     RelayPrivateKey k1 = RelayPrivateKey.generate(RelayFixture.RANDOM);
     RelayPrivateKey k2 = RelayPrivateKey.generate(RelayFixture.RANDOM);
-    RelayServer r1 = F.server(RelaySettings.defaults(k1, new InetSocketAddress("127.0.0.1", 0)));
-    RelayServer r2 = F.server(RelaySettings.defaults(k2, new InetSocketAddress("127.0.0.1", 0)));
-    InetSocketAddress a1 = bind(r1);
-    InetSocketAddress a2 = bind(r2);
-    r1.shutdown(Optional.empty()).toCompletableFuture().join();
-    r2.shutdown(Optional.empty()).toCompletableFuture().join();
-    // Now that the ports are known, the real pair: each lists the other as its sibling.
-    MeshPeer p1 = new MeshPeer(new Endpoint("127.0.0.1", a1.getPort()), k1.publicKey());
-    MeshPeer p2 = new MeshPeer(new Endpoint("127.0.0.1", a2.getPort()), k2.publicKey());
-    RelayServer m1 = F.server(RelaySettings.defaults(k1, a1).withMesh(meshKey, List.of(p2)));
-    RelayServer m2 = F.server(RelaySettings.defaults(k2, a2).withMesh(meshKey, List.of(p1)));
-    bind(m1);
-    bind(m2);
+    // Each lists the other by name; the dialers map a name to the port its relay bound. Both bind
+    // port 0, so no other process can take a port between a probe and the real bind.
+    MeshPeer p1 = new MeshPeer(new Endpoint("relay-1.test", 443), k1.publicKey());
+    MeshPeer p2 = new MeshPeer(new Endpoint("relay-2.test", 443), k2.publicKey());
+    RelayServer m1 = F.server(RelaySettings.defaults(k1, new InetSocketAddress("127.0.0.1", 0)).withMesh(meshKey, List.of(p2)));
+    RelayServer m2 = F.server(RelaySettings.defaults(k2, new InetSocketAddress("127.0.0.1", 0)).withMesh(meshKey, List.of(p1)));
+    InetSocketAddress a1 = bind(m1);
+    InetSocketAddress a2 = bind(m2);
+    Map<MeshPeer, InetSocketAddress> bound = Map.of(p1, a1, p2, a2);
     Map<RelayServer, RelayPrivateKey> keys = Map.of(m1, k1, m2, k2);
     for (RelayServer m : List.of(m1, m2)) {
-      m.startMesh(peer -> new TcpRelayDialer(F.kit.system(), peer.address(), Optional.empty(), keys.get(m),
-          peer.key(), SecureChannel.Settings.defaults()));
+      m.startMesh(peer -> new TcpRelayDialer(F.kit.system(), new Endpoint("127.0.0.1", bound.get(peer).getPort()),
+          Optional.empty(), keys.get(m), peer.key(), SecureChannel.Settings.defaults()));
     }
     Client a = tcp(m1, a1, F.enrolledPrivate());
     Client b = tcp(m2, a2, F.enrolledPrivate());
@@ -120,10 +119,6 @@ class RelayTcpTest {
     send(b, a, 1_000);
     assertNoDrops(m1);
     assertNoDrops(m2);
-    a.relay.close();
-    b.relay.close();
-    m1.shutdown(Optional.empty()).toCompletableFuture().join();
-    m2.shutdown(Optional.empty()).toCompletableFuture().join();
   }
 
   @Test
@@ -149,10 +144,6 @@ class RelayTcpTest {
         Optional.empty(), RelayClientSettings.node(true));
     F.await(() -> assertTrue(relay.metrics().handshakeFailures(ChannelException.Reason.HANDSHAKE_FAILED) >= 1));
     assertEquals(0, lost.admissions.get());
-    lost.relay.close();
-    stranger.relay.close();
-    victim.relay.close();
-    relay.shutdown(Optional.empty()).toCompletableFuture().join();
   }
 
   @Test
@@ -165,19 +156,16 @@ class RelayTcpTest {
     F.await(() -> assertTrue(a.connected() && b.connected()));
     first.shutdown(Optional.of(new ServerRestarting(Duration.ofMillis(500), Duration.ofSeconds(10))))
         .toCompletableFuture().join();
-    RelayServer second = RelayServer.create(F.kit.system(), new RelaySettings(settings.privateKey(), at,
+    RelayServer second = F.track(RelayServer.create(F.kit.system(), new RelaySettings(settings.privateKey(), at,
         Optional.empty(), settings.sendQueuePackets(), settings.writeTimeout(), settings.keepalive(),
         settings.keepaliveJitter(), settings.clientRateBytesPerSecond(), settings.clientBurstBytes(),
         settings.acceptsPerSecond(), settings.acceptBurst(), settings.admissionGrace(), Optional.empty(), List.of()),
-        F.keys, new RelayMetrics(), SystemClocks.MONOTONIC);
+        F.keys, new RelayMetrics(), SystemClocks.MONOTONIC));
     bind(second);
     F.await(() -> assertTrue(a.admissions.get() == 2 && b.admissions.get() == 2));
     assertTrue(a.refusals.contains(CloseReason.SHUTTING_DOWN));
     a.relay.send(b.key, new byte[] {1});
     F.await(() -> assertEquals(1, b.packets.size()));
-    a.relay.close();
-    b.relay.close();
-    second.shutdown(Optional.empty()).toCompletableFuture().join();
   }
 
   @Test
@@ -209,10 +197,6 @@ class RelayTcpTest {
         Optional.of(SSLContext.getDefault()), RelayClientSettings.node(true));
     F.await(() -> assertTrue(doubter.relay.state() == com.oversoc.mesh.actors.relay.RelayClient.State.BACKING_OFF));
     assertEquals(0, doubter.admissions.get());
-    for (Client c : List.of(a, b, doubter)) {
-      c.relay.close();
-    }
-    relay.shutdown(Optional.empty()).toCompletableFuture().join();
   }
 
   @Test

@@ -180,7 +180,8 @@ class RelayClientTest {
       int sent = i + 1;
       // Stay within the fake relay's 32-packet queue.
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (sent - events.packets.size() > 16 && System.nanoTime() < deadline) {
+      while (sent - events.packets.size() > 16) {
+        assertTrue(System.nanoTime() < deadline, "only " + events.packets.size() + " of " + sent + " arrived in 10 s");
         java.util.concurrent.locks.LockSupport.parkNanos(20_000);
       }
     }
