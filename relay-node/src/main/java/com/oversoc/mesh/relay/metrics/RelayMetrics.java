@@ -22,6 +22,7 @@ public final class RelayMetrics {
 
   private final LongAdder packetsForwarded = new LongAdder();
   private final LongAdder bytesForwarded = new LongAdder();
+  private final LongAdder packetWrites = new LongAdder();
   private final LongAdder packetsToMesh = new LongAdder();
   private final LongAdder bytesToMesh = new LongAdder();
   private final Map<DropReason, LongAdder> droppedPackets = adders(DropReason.class);
@@ -70,6 +71,7 @@ public final class RelayMetrics {
     public void written(int packets, long bytes) {
       packetsForwarded.add(packets);
       bytesForwarded.add(bytes);
+      packetWrites.increment();
     }
   };
 
@@ -171,6 +173,15 @@ public final class RelayMetrics {
     return packetsForwarded.sum();
   }
 
+  /**
+   * Writes to connected nodes that carried packets. Each is one secure-channel record (a batch is
+   * at most {@link com.oversoc.mesh.actors.relay.SendQueueSource#MAX_BATCH_BYTES} and a frame),
+   * so packets forwarded per write is what one seal of the record layer costs is spread over.
+   */
+  public long packetWrites() {
+    return packetWrites.sum();
+  }
+
   public long dropped(DropReason reason) {
     return droppedPackets.get(reason).sum();
   }
@@ -208,6 +219,8 @@ public final class RelayMetrics {
     counter(sb, "ovsgw_relay_packets_forwarded_total", "Packets written to connected nodes.", packetsForwarded.sum());
     counter(sb, "ovsgw_relay_bytes_forwarded_total", "Bytes of packet frames written to connected nodes.",
         bytesForwarded.sum());
+    counter(sb, "ovsgw_relay_packet_writes_total",
+        "Writes (one secure-channel record each) that carried packets to connected nodes.", packetWrites.sum());
     counter(sb, "ovsgw_relay_mesh_packets_forwarded_total", "Packets written to sibling relays.", packetsToMesh.sum());
     counter(sb, "ovsgw_relay_mesh_bytes_forwarded_total", "Bytes of packet frames written to sibling relays.",
         bytesToMesh.sum());

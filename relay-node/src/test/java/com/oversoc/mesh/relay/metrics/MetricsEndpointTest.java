@@ -43,6 +43,7 @@ class MetricsEndpointTest {
       assertTrue(body.contains("ovsgw_relay_packets_dropped_total{reason=\"queue_full\"} 1\n"), body);
       assertTrue(body.contains("ovsgw_relay_bytes_dropped_total{reason=\"queue_full\"} 1205\n"), body);
       assertTrue(body.contains("ovsgw_relay_packets_forwarded_total 2\n"), body);
+      assertTrue(body.contains("ovsgw_relay_packet_writes_total 1\n"), body);
       assertTrue(body.contains("ovsgw_relay_send_queue_depth_bucket{le=\"4\"} 1\n"), body);
       assertTrue(body.contains("ovsgw_relay_send_queue_depth_bucket{le=\"32\"} 1\n"), body);
       assertTrue(body.contains("ovsgw_relay_send_queue_depth_bucket{le=\"+Inf\"} 2\n"), body);

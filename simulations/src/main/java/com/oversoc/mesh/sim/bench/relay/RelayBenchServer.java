@@ -26,7 +26,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * The relay of a benchmark, in its own JVM: {@code RelayBenchServer SEED CLIENTS}. Admits the
  * clients {@link BenchKeys} derives, prints {@code READY <port>}, then answers commands on stdin:
  * {@code heap} (used heap after GC, in bytes) and {@code stats} (clients, drops by reason, write
- * timeouts, queue samples above 32); it exits when stdin closes.
+ * timeouts, queue samples above 32, and packets per write, each write being one secure-channel
+ * record); it exits when stdin closes.
  */
 public final class RelayBenchServer {
   private RelayBenchServer() {}
@@ -64,7 +65,8 @@ public final class RelayBenchServer {
           long[] depths = metrics.depthHistogram();
           System.out.println("clients=" + metrics.clients() + " dropped=" + Arrays.stream(DropReason.values())
               .map(r -> r.label() + ":" + metrics.dropped(r)).toList() + " write_timeouts=" + metrics.writeTimeouts()
-              + " deeper_than_32=" + depths[depths.length - 1]);
+              + " deeper_than_32=" + depths[depths.length - 1]
+              + String.format(" packets_per_write=%.1f", metrics.packetsForwarded() / (double) Math.max(1, metrics.packetWrites())));
         }
         default -> System.out.println("unknown command " + line);
       }
