@@ -161,10 +161,6 @@ final class RelayClientActor {
           stop.done().complete(Done.getInstance());
           return Behaviors.stopped();
         })
-        .onMessage(Stop.class, s -> {
-          s.done().complete(Done.getInstance());
-          return Behaviors.same();
-        })
         .onAnyMessage(m -> Behaviors.same())
         .build();
   }

@@ -176,7 +176,7 @@ public final class RelayMetrics {
   /**
    * Writes to connected nodes that carried packets. Each is one secure-channel record (a batch is
    * at most {@link com.oversoc.mesh.actors.relay.SendQueueSource#MAX_BATCH_BYTES} and a frame),
-   * so packets forwarded per write is what one seal of the record layer costs is spread over.
+   * so packets forwarded over writes is how many packets share one seal.
    */
   public long packetWrites() {
     return packetWrites.sum();

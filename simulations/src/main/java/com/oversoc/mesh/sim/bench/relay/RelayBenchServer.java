@@ -66,7 +66,8 @@ public final class RelayBenchServer {
           System.out.println("clients=" + metrics.clients() + " dropped=" + Arrays.stream(DropReason.values())
               .map(r -> r.label() + ":" + metrics.dropped(r)).toList() + " write_timeouts=" + metrics.writeTimeouts()
               + " deeper_than_32=" + depths[depths.length - 1]
-              + String.format(" packets_per_write=%.1f", metrics.packetsForwarded() / (double) Math.max(1, metrics.packetWrites())));
+              + String.format(" packets_per_write=%.1f",
+                  metrics.packetsForwarded() / (double) Math.max(1, metrics.packetWrites())));
         }
         default -> System.out.println("unknown command " + line);
       }
