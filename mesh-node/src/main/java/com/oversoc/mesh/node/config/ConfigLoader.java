@@ -107,10 +107,7 @@ public final class ConfigLoader {
     ListenSettings direct = new ListenSettings(
         r.ipLiteral("ovsgw.direct.listen-address"), r.listenPort("ovsgw.direct.listen-port"));
     CoordinatorSettings coordinator = CoordinatorConfig.read(r, stateDir);
-    RelaySettings relay = new RelaySettings(
-        r.ipLiteral("ovsgw.relay.listen-address"),
-        r.listenPort("ovsgw.relay.listen-port"),
-        r.listenPort("ovsgw.relay.stun-port"));
+    RelaySettings relay = RelayConfig.read(r);
 
     Config pekko = user.hasPath("pekko") ? user.getConfig("pekko").atKey("pekko") : ConfigFactory.empty();
     return new NodeConfig(role, node, log, control, direct, coordinator, relay, pekko);

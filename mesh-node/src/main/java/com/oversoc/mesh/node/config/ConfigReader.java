@@ -190,6 +190,43 @@ public final class ConfigReader {
     return out;
   }
 
+  /** true or false (also yes/no, on/off, as HOCON allows). */
+  public boolean bool(String path) {
+    if (value(path) == null) {
+      return false;
+    }
+    try {
+      return config.getBoolean(path);
+    } catch (ConfigException e) {
+      problem(path, "'" + printable(config.getValue(path).unwrapped()) + "' is not a boolean; accepted: true, false");
+      return false;
+    }
+  }
+
+  /** A list of strings, each parsed by {@code parser}; each bad entry is its own problem. */
+  public <T> List<T> list(String path, Function<String, T> parser, String accepted) {
+    ConfigValue v = value(path);
+    if (v == null) {
+      return List.of();
+    }
+    if (v.valueType() != ConfigValueType.LIST) {
+      problem(path, "expected a list, got a " + typeName(v) + "; accepted: " + accepted);
+      return List.of();
+    }
+    List<T> out = new ArrayList<>();
+    List<?> items = (List<?>) v.unwrapped();
+    for (int i = 0; i < items.size(); i++) {
+      try {
+        out.add(parser.apply(String.valueOf(items.get(i))));
+      } catch (IllegalArgumentException e) {
+        // One line per bad entry: each is its own mistake.
+        problems.add(new ConfigProblem(origin(path), path,
+            "entry " + (i + 1) + ": " + e.getMessage() + "; accepted: " + accepted));
+      }
+    }
+    return out;
+  }
+
   /** An optional value parsed by {@code parser}; empty text is absent. Parser exceptions are problems. */
   public <T> Optional<T> optional(String path, Function<String, T> parser) {
     String s = string(path);

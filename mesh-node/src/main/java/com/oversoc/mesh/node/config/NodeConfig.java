@@ -4,8 +4,10 @@ import com.oversoc.mesh.coordinator.CoordinatorSettings;
 import com.oversoc.mesh.protocol.key.CoordinatorPublicKey;
 import com.oversoc.mesh.protocol.net.Endpoint;
 import com.oversoc.mesh.protocol.net.IpLiteral;
+import com.oversoc.mesh.relay.mesh.MeshPeer;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -54,5 +56,35 @@ public record NodeConfig(
   /** An address to bind: an IP literal and a port (0 picks a free one). */
   public record ListenSettings(IpLiteral address, int port) {}
 
-  public record RelaySettings(IpLiteral address, int port, int stunPort) {}
+  /**
+   * The relay role ({@code ovsgw.relay}).
+   *
+   * @param tls the PEM certificate chain and key when clients connect with TLS
+   * @param allowListFile a lab's static list of admitted node keys
+   * @param meshKeyFile the file holding the region's mesh key, when the relay has siblings
+   * @param metrics where to serve Prometheus metrics; empty when disabled
+   */
+  public record RelaySettings(
+      IpLiteral address,
+      int port,
+      int stunPort,
+      Optional<TlsFiles> tls,
+      RelayLimits limits,
+      Duration admissionGrace,
+      Optional<Path> allowListFile,
+      Optional<Path> meshKeyFile,
+      List<MeshPeer> meshPeers,
+      Optional<ListenSettings> metrics) {}
+
+  public record TlsFiles(Path certificateChain, Path privateKey) {}
+
+  /** What bounds one client: see reference.conf for each key. */
+  public record RelayLimits(
+      int sendQueuePackets,
+      Duration writeTimeout,
+      Duration keepalive,
+      int clientRateBytesPerSecond,
+      int clientBurstBytes,
+      int acceptsPerSecond,
+      int acceptBurst) {}
 }

@@ -14,7 +14,8 @@ public final class Roles {
     // Each role's issue adds its launcher here when the role exists end to end.
     return switch (role) {
       case COORDINATOR -> Optional.of(new CoordinatorLauncher(System.out));
-      case RELAY, GATEWAY, PLATFORM -> Optional.empty();
+      case RELAY -> Optional.of(new RelayLauncher(System.out));
+      case GATEWAY, PLATFORM -> Optional.empty();
     };
   }
 
