@@ -65,6 +65,27 @@ public final class Blake2s {
     return mac(key, MAC_LENGTH, input, 0, input.length);
   }
 
+  /**
+   * HMAC-BLAKE2s-256 under one key, for several messages: the padded key is hashed once and each
+   * {@link #mac} starts from that state. Not thread-safe.
+   */
+  public static final class Hmac {
+    private final HMac hmac = new HMac(new Blake2sDigest(HASH_LENGTH * 8));
+
+    public Hmac(byte[] key) {
+      hmac.init(new KeyParameter(key));
+    }
+
+    /** HMAC of {@code part} followed by the byte {@code last}. */
+    public byte[] mac(byte[] part, byte last) {
+      hmac.update(part, 0, part.length);
+      hmac.update(last);
+      byte[] out = new byte[HASH_LENGTH];
+      hmac.doFinal(out, 0);
+      return out;
+    }
+  }
+
   /** HMAC-BLAKE2s-256 of the concatenation of {@code parts}. */
   public static byte[] hmac(byte[] key, byte[]... parts) {
     HMac hmac = new HMac(new Blake2sDigest(HASH_LENGTH * 8));

@@ -33,7 +33,11 @@ public final class ChaCha20Poly1305 {
   private static final String TRANSFORMATION = "ChaCha20-Poly1305";
   private static final byte[] NO_AD = new byte[0];
 
-  private final Cipher cipher;
+  /**
+   * Created on first use: a handshake makes a key at every DH and uses few of them, and looking
+   * up a JDK cipher costs more than the BLAKE2s work of the key derivation.
+   */
+  private Cipher cipher;
   private final RawKey key;
   private final byte[] nonce = new byte[NONCE_LENGTH];
 
@@ -43,11 +47,17 @@ public final class ChaCha20Poly1305 {
       throw new IllegalArgumentException("a ChaCha20-Poly1305 key is 32 bytes");
     }
     this.key = new RawKey(key.clone());
-    try {
-      this.cipher = Cipher.getInstance(TRANSFORMATION);
-    } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
-      throw new IllegalStateException("this JDK has no " + TRANSFORMATION + " cipher (JDK 11+ has one)", e);
+  }
+
+  private Cipher cipher() {
+    if (cipher == null) {
+      try {
+        cipher = Cipher.getInstance(TRANSFORMATION);
+      } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
+        throw new IllegalStateException("this JDK has no " + TRANSFORMATION + " cipher (JDK 11+ has one)", e);
+      }
     }
+    return cipher;
   }
 
   /**
@@ -60,7 +70,7 @@ public final class ChaCha20Poly1305 {
   public int seal(long counter, byte[] ad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
     try {
       init(Cipher.ENCRYPT_MODE, counter, ad);
-      return cipher.doFinal(in, inOffset, length, out, outOffset);
+      return cipher().doFinal(in, inOffset, length, out, outOffset);
     } catch (ShortBufferException e) {
       throw new IllegalArgumentException("output has no room for " + (length + TAG_LENGTH) + " bytes", e);
     } catch (GeneralSecurityException e) {
@@ -91,7 +101,7 @@ public final class ChaCha20Poly1305 {
     }
     try {
       init(Cipher.DECRYPT_MODE, counter, ad);
-      return cipher.doFinal(in, inOffset, length, out, outOffset);
+      return cipher().doFinal(in, inOffset, length, out, outOffset);
     } catch (AEADBadTagException e) {
       throw e;
     } catch (ShortBufferException e) {
@@ -117,6 +127,9 @@ public final class ChaCha20Poly1305 {
    */
   public void destroy() {
     key.destroy();
+    if (cipher == null) {
+      return; // the JDK never saw the key
+    }
     try {
       // Re-initialising overwrites the cipher's internal key copy with the (now zero) key.
       nonce[0] = (byte) 0xff;
@@ -139,7 +152,7 @@ public final class ChaCha20Poly1305 {
     for (int i = 0; i < 8; i++) {
       nonce[4 + i] = (byte) (counter >>> (8 * i));
     }
-    cipher.init(mode, key, new IvParameterSpec(nonce));
+    cipher().init(mode, key, new IvParameterSpec(nonce));
     byte[] aad = ad == null ? NO_AD : ad;
     if (aad.length > 0) {
       cipher.updateAAD(aad);

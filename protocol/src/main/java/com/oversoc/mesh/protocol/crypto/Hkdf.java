@@ -26,10 +26,12 @@ public final class Hkdf {
     }
     byte[] tempKey = Blake2s.hmac(chainingKey, inputKeyMaterial);
     try {
+      // One HMAC keyed once for all outputs: its padded-key state is reused, not rehashed.
+      Blake2s.Hmac prf = new Blake2s.Hmac(tempKey);
       byte[][] out = new byte[outputs][];
       byte[] previous = new byte[0];
       for (int i = 0; i < outputs; i++) {
-        out[i] = Blake2s.hmac(tempKey, previous, new byte[] {(byte) (i + 1)});
+        out[i] = prf.mac(previous, (byte) (i + 1));
         previous = out[i];
       }
       return out;

@@ -3,7 +3,6 @@ package com.oversoc.mesh.protocol.wireguard;
 import com.oversoc.mesh.protocol.key.KeyFormatException;
 import com.oversoc.mesh.protocol.key.NodePrivateKey;
 import com.oversoc.mesh.protocol.key.NodePublicKey;
-import com.oversoc.mesh.protocol.noise.NoiseException;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -60,7 +59,9 @@ public final class Device<A> {
 
   private final SessionContext context;
   private final IndexTable<Peer> indices;
+  private final Demux demux;
   private final HandshakeIntake<A> intake;
+  private final InitiationOpener opener;
   private final IntSupplier handshakeBacklog;
   private final Map<NodePublicKey, Entry<A>> peers = new HashMap<>();
   private final EnumMap<DropReason, Long> drops = new EnumMap<>(DropReason.class);
@@ -73,7 +74,12 @@ public final class Device<A> {
       LoadMonitor load, IntSupplier handshakeBacklog) {
     this.indices = new IndexTable<>(random);
     this.context = new SessionContext(key, indices, random, wallClock);
+    this.demux = new Demux(indices);
     this.intake = new HandshakeIntake<>(new CookieChecker(key.publicKey(), random), addresses, load);
+    this.opener = new InitiationOpener(key, k -> {
+      Entry<A> e = peers.get(k);
+      return e == null ? null : e.peer;
+    }, random);
     this.handshakeBacklog = handshakeBacklog;
   }
 
@@ -187,23 +193,18 @@ public final class Device<A> {
 
   /** Processes one datagram of {@code length} bytes from {@code from}. */
   public ReceiveResult receive(byte[] datagram, int length, A from, long now, Output<A> out) {
-    MessageType type;
-    try {
-      type = MessageType.of(datagram, length);
-      type.checkLength(length);
-    } catch (MessageException e) {
-      return drop(DropReason.MALFORMED, e.getMessage());
-    }
-    try {
-      return switch (type) {
-        case HANDSHAKE_INITIATION -> receiveInitiation(HandshakeInitiation.decode(datagram, length), from, now, out);
-        case HANDSHAKE_RESPONSE -> receiveResponse(HandshakeResponse.decode(datagram, length), from, now, out);
-        case COOKIE_REPLY -> receiveCookieReply(CookieReply.decode(datagram, length), now, out);
-        case TRANSPORT_DATA -> receiveTransport(datagram, length, from, now, out);
-      };
-    } catch (MessageException e) {
-      return drop(DropReason.MALFORMED, e.getMessage());
-    }
+    return switch (demux.route(datagram, length)) {
+      case Demux.Drop d -> drop(d.drop().reason(), d.drop().detail());
+      case Demux.ToIntake i -> receiveInitiation((HandshakeInitiation) i.message(), from, now, out);
+      case Demux.ResponseTo r -> {
+        ReceiveResult gate = gate(r.response(), from, now, out);
+        yield gate != null ? gate : deliverTo(r.peer(), from, out, a -> r.peer().onResponse(r.response(), now, a));
+      }
+      // A cookie reply is not authenticated by the session, so it never moves the endpoint.
+      case Demux.CookieTo c -> deliverTo(c.peer(), null, out, a -> c.peer().onCookieReply(c.reply(), now, a));
+      case Demux.TransportTo t ->
+          deliverTo(t.peer(), from, out, a -> t.peer().onTransportData(t.keypair(), datagram, length, now, a));
+    };
   }
 
   private ReceiveResult receiveInitiation(HandshakeInitiation m, A from, long now, Output<A> out) {
@@ -211,52 +212,13 @@ public final class Device<A> {
     if (gate != null) {
       return gate;
     }
-    Handshake.OpenedInitiation opened;
-    try {
-      opened = Handshake.openInitiation(m, context.localKey(), this::secretsOf, context.random());
-    } catch (NoiseException e) {
-      return e.reason() == NoiseException.Reason.REMOTE_STATIC_REJECTED
-          ? drop(DropReason.UNKNOWN_PEER, e.getMessage())
-          : drop(DropReason.HANDSHAKE_FAILED, e.getMessage());
-    }
-    Entry<A> entry = peers.get(opened.initiator());
-    return deliverTo(entry, from, out, a -> entry.peer.onInitiation(opened, now, a));
-  }
-
-  private ReceiveResult receiveResponse(HandshakeResponse m, A from, long now, Output<A> out) {
-    ReceiveResult gate = gate(m, from, now, out);
-    if (gate != null) {
-      return gate;
-    }
-    IndexTable.Entry<Peer> index = indices.lookup(m.receiver());
-    if (index == null) {
-      return drop(DropReason.UNKNOWN_INDEX, "no handshake with index " + Integer.toUnsignedString(m.receiver()));
-    }
-    Entry<A> entry = peers.get(index.peer().publicKey());
-    return deliverTo(entry, from, out, a -> entry.peer.onResponse(m, now, a));
-  }
-
-  private ReceiveResult receiveCookieReply(CookieReply m, long now, Output<A> out) {
-    IndexTable.Entry<Peer> index = indices.lookup(m.receiver());
-    if (index == null) {
-      return drop(DropReason.UNKNOWN_INDEX, "no handshake with index " + Integer.toUnsignedString(m.receiver()));
-    }
-    Entry<A> entry = peers.get(index.peer().publicKey());
-    // A cookie reply is not authenticated by the session, so it never moves the endpoint.
-    return deliverTo(entry, null, out, a -> entry.peer.onCookieReply(m, now, a));
-  }
-
-  private ReceiveResult receiveTransport(byte[] datagram, int length, A from, long now, Output<A> out) {
-    int receiver = TransportData.receiver(datagram);
-    IndexTable.Entry<Peer> index = indices.lookup(receiver);
-    if (index == null) {
-      return drop(DropReason.UNKNOWN_INDEX, "no session with index " + Integer.toUnsignedString(receiver));
-    }
-    if (!index.isKeypair()) {
-      return drop(DropReason.NO_SESSION, "index " + Integer.toUnsignedString(receiver) + " is a handshake in progress");
-    }
-    Entry<A> entry = peers.get(index.peer().publicKey());
-    return deliverTo(entry, from, out, a -> entry.peer.onTransportData(index.keypair(), datagram, length, now, a));
+    return switch (opener.open(m)) {
+      case InitiationOpener.Failed f -> drop(f.drop().reason(), f.drop().detail());
+      case InitiationOpener.Opened o -> {
+        Peer peer = peers.get(o.initiation().initiator()).peer;
+        yield deliverTo(peer, from, out, a -> peer.onInitiation(o.initiation(), now, a));
+      }
+    };
   }
 
   /** mac1, and under load mac2 or a cookie reply, and the source's rate; null means admitted. */
@@ -281,8 +243,9 @@ public final class Device<A> {
    * {@code from} before what the call produced is sent (a response goes back where its
    * initiation came from).
    */
-  private ReceiveResult deliverTo(Entry<A> entry, A from, Output<A> out, PeerCall call) {
-    if (entry == null) {
+  private ReceiveResult deliverTo(Peer peer, A from, Output<A> out, PeerCall call) {
+    Entry<A> entry = peers.get(peer.publicKey());
+    if (entry == null || entry.peer != peer) {
       // The index outlived its peer: only possible if a caller removed the peer mid-call.
       return drop(DropReason.UNKNOWN_INDEX, "the index names a removed peer");
     }
@@ -293,11 +256,6 @@ public final class Device<A> {
     }
     adapter.flush();
     return result;
-  }
-
-  private Handshake.PeerSecrets secretsOf(NodePublicKey key) {
-    Entry<A> entry = peers.get(key);
-    return entry == null ? null : entry.peer.secrets();
   }
 
   private Entry<A> requirePeer(NodePublicKey key) {

@@ -4,7 +4,6 @@ import com.oversoc.mesh.protocol.key.KeyFormatException;
 import com.oversoc.mesh.protocol.key.NodePublicKey;
 import com.oversoc.mesh.protocol.noise.NoiseException;
 import com.oversoc.mesh.protocol.noise.PrecomputedStaticStatic;
-import com.oversoc.mesh.protocol.wireguard.Handshake.OpenedInitiation;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
@@ -266,7 +265,8 @@ public final class Peer {
    * Takes an initiation from this peer that the device opened: checks it against the peer's
    * history and answers with a response. The opened handshake is consumed or discarded.
    */
-  public ReceiveResult onInitiation(OpenedInitiation opened, long now, PeerOutput out) {
+  public ReceiveResult onInitiation(OpenedInitiation initiation, long now, PeerOutput out) {
+    Handshake.OpenedInitiation opened = initiation.state();
     if (removed || !opened.initiator().equals(config.publicKey())) {
       opened.discard();
       return drop(DropReason.UNKNOWN_PEER, out, "the initiation is not from this peer");
