@@ -108,6 +108,16 @@ public final class Peer {
     return keypairs.isEmpty() ? State.IDLE : State.EXPIRED;
   }
 
+  /**
+   * When {@link #state} changes next without any input: an established session expires
+   * REJECT_AFTER_TIME after its handshake. {@link Timers#NONE} otherwise.
+   */
+  public long nextStateChange(long now) {
+    Keypair current = keypairs.current();
+    return current != null && current.canSend(now)
+        ? current.createdNanos() + WireGuardSpec.REJECT_AFTER_TIME.toNanos() : Timers.NONE;
+  }
+
   /** The timers, read-only for callers that schedule them. */
   public Timers timers() {
     return timers;

@@ -1,0 +1,31 @@
+package com.oversoc.mesh.actors.wireguard;
+
+import com.oversoc.mesh.protocol.wireguard.DropReason;
+import com.oversoc.mesh.protocol.wireguard.Peer;
+import com.oversoc.mesh.protocol.wireguard.PeerEvent;
+
+/**
+ * What a {@link PeerSession} is connected to: the path its datagrams leave by, the layer above
+ * that takes the peer's packets, and whoever follows the session (a path manager moves the
+ * peer's path to where its authenticated packets come from). Called from the session actor;
+ * implementations must not block.
+ */
+public interface SessionWiring {
+  /** A datagram for the peer over its current path. */
+  void transmit(byte[] datagram);
+
+  /** A packet from the peer, authenticated and decrypted (keepalives are not delivered). */
+  void deliver(byte[] packet);
+
+  /** An authenticated message from the peer arrived from {@code source} (for roaming). */
+  default void authenticated(Object source) {}
+
+  /** A session event. */
+  default void event(PeerEvent event) {}
+
+  /** The session's state changed. */
+  default void stateChanged(Peer.State from, Peer.State to) {}
+
+  /** A datagram or packet was dropped. */
+  default void dropped(DropReason reason) {}
+}
