@@ -2,6 +2,8 @@ package com.oversoc.mesh.node.role;
 
 import com.oversoc.mesh.actors.ActorSystems;
 import com.oversoc.mesh.actors.SystemClocks;
+import com.oversoc.mesh.actors.keyfile.KeyFile;
+import com.oversoc.mesh.protocol.key.RelayPrivateKey;
 import com.oversoc.mesh.node.cli.BuildInfo;
 import com.oversoc.mesh.node.config.NodeConfig;
 import com.oversoc.mesh.node.config.NodeConfig.RelayLimits;
@@ -54,7 +56,7 @@ public final class RelayLauncher implements RoleLauncher {
           + "yet; for a lab relay set ovsgw.relay.admission.allow-list-file");
     }
     SecureRandom random = new SecureRandom();
-    RelayKeyFiles.Loaded key = RelayKeyFiles.loadOrCreate(config.node().stateDir(), random);
+    KeyFile.Loaded<RelayPrivateKey> key = RelayKeyFiles.loadOrCreate(config.node().stateDir(), random);
     Optional<MeshKey> meshKey = r.meshKeyFile().isPresent()
         ? Optional.of(RelayKeyFiles.readMeshKey(r.meshKeyFile().get())) : Optional.empty();
     Optional<SSLContext> tls = r.tls().isPresent()
