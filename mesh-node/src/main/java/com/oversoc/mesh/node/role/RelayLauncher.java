@@ -68,7 +68,8 @@ public final class RelayLauncher implements RoleLauncher {
         l.clientRateBytesPerSecond(), l.clientBurstBytes(), l.acceptsPerSecond(), l.acceptBurst(), r.admissionGrace(),
         meshKey, r.meshPeers());
     RelayNode.Settings node = new RelayNode.Settings(settings, address(r.address(), r.stunPort()),
-        r.metrics().map(m -> address(m.address(), m.port())), r.allowListFile(), "ovsgw " + BuildInfo.version());
+        r.metrics().map(m -> address(m.address(), m.port())), new RelayNode.FromAllowList(r.allowListFile().get()),
+        "ovsgw " + BuildInfo.version());
 
     ActorSystem<Void> system = ActorSystems.create(Behaviors.empty(), "ovsgw-relay",
         config.pekko().withFallback(RelayNode.pekkoDefaults()));
