@@ -13,11 +13,22 @@ import java.util.Optional;
  * file that is deleted once the coordinator confirms the enrollment, so the secret does not
  * outlive its use. Never prints the key.
  */
-public abstract sealed class AuthKey {
-  private AuthKey() {}
+public final class AuthKey {
+  private static final AuthKey NONE = new AuthKey(Optional.empty(), Optional.empty(),
+      "no pre-auth key configured (ovsgw.control.auth-key or auth-key-file)");
+
+  private final Optional<String> inline;
+  private final Optional<Path> file;
+  private final String source;
+
+  private AuthKey(Optional<String> inline, Optional<Path> file, String source) {
+    this.inline = inline;
+    this.file = file;
+    this.source = source;
+  }
 
   public static AuthKey none() {
-    return None.INSTANCE;
+    return NONE;
   }
 
   /** A key given inline ({@code ovsgw.control.auth-key}). */
@@ -25,12 +36,14 @@ public abstract sealed class AuthKey {
     if (secret.isBlank()) {
       throw new IllegalArgumentException("an inline pre-auth key is empty");
     }
-    return new Inline(secret.strip());
+    return new AuthKey(Optional.of(secret.strip()), Optional.empty(),
+        "the inline pre-auth key (ovsgw.control.auth-key)");
   }
 
   /** A file holding the key ({@code ovsgw.control.auth-key-file}), deleted after enrollment. */
   public static AuthKey file(Path file) {
-    return new FromFile(file);
+    return new AuthKey(Optional.empty(), Optional.of(file),
+        "the pre-auth key file " + file + " (ovsgw.control.auth-key-file)");
   }
 
   /**
@@ -39,94 +52,38 @@ public abstract sealed class AuthKey {
    *
    * @throws IOException if the file exists but cannot be read or holds nothing
    */
-  public abstract Optional<String> read() throws IOException;
+  public Optional<String> read() throws IOException {
+    if (file.isEmpty()) {
+      return inline;
+    }
+    String text;
+    try {
+      text = Files.readString(file.get(), StandardCharsets.UTF_8).strip();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    if (text.isEmpty()) {
+      throw new IOException("the pre-auth key file " + file.get() + " is empty");
+    }
+    return Optional.of(text);
+  }
 
   /**
    * The coordinator confirmed the machine is enrolled: a key file is deleted.
    *
    * @return the file deleted, if one was
    */
-  public abstract Optional<Path> enrolled() throws IOException;
+  public Optional<Path> enrolled() throws IOException {
+    return file.isPresent() && Files.deleteIfExists(file.get()) ? file : Optional.empty();
+  }
 
   /** Where the key would come from, for an operator's error message ("no pre-auth key: ..."). */
-  public abstract String source();
+  public String source() {
+    return source;
+  }
 
   @Override
-  public final String toString() {
-    return source();
-  }
-
-  private static final class None extends AuthKey {
-    static final None INSTANCE = new None();
-
-    @Override
-    public Optional<String> read() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<Path> enrolled() {
-      return Optional.empty();
-    }
-
-    @Override
-    public String source() {
-      return "no pre-auth key configured (ovsgw.control.auth-key or auth-key-file)";
-    }
-  }
-
-  private static final class Inline extends AuthKey {
-    private final String secret;
-
-    Inline(String secret) {
-      this.secret = secret;
-    }
-
-    @Override
-    public Optional<String> read() {
-      return Optional.of(secret);
-    }
-
-    @Override
-    public Optional<Path> enrolled() {
-      return Optional.empty();
-    }
-
-    @Override
-    public String source() {
-      return "the inline pre-auth key (ovsgw.control.auth-key)";
-    }
-  }
-
-  private static final class FromFile extends AuthKey {
-    private final Path file;
-
-    FromFile(Path file) {
-      this.file = file;
-    }
-
-    @Override
-    public Optional<String> read() throws IOException {
-      String text;
-      try {
-        text = Files.readString(file, StandardCharsets.UTF_8).strip();
-      } catch (NoSuchFileException e) {
-        return Optional.empty();
-      }
-      if (text.isEmpty()) {
-        throw new IOException("the pre-auth key file " + file + " is empty");
-      }
-      return Optional.of(text);
-    }
-
-    @Override
-    public Optional<Path> enrolled() throws IOException {
-      return Files.deleteIfExists(file) ? Optional.of(file) : Optional.empty();
-    }
-
-    @Override
-    public String source() {
-      return "the pre-auth key file " + file + " (ovsgw.control.auth-key-file)";
-    }
+  public String toString() {
+    return source;
   }
 }

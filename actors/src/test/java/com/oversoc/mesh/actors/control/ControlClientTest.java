@@ -104,6 +104,17 @@ class ControlClientTest {
     return c;
   }
 
+  /** Plays an enrolled relay's coordinator on the client's next connection until the client streams. */
+  private static Connection streaming(FakeCoordinator coordinators, States states) throws InterruptedException {
+    Connection c = coordinators.nextConnection();
+    assertTrue(c.next().hasHello());
+    c.send(FakeCoordinator.hello(true, NodeRole.NODE_ROLE_RELAY));
+    assertTrue(c.nextRequest().hasActiveKeysRequest(), "a relay asks for the active-keys feed, and no key is sent");
+    c.send(FakeCoordinator.emptyKeySet());
+    states.await("STREAMING");
+    return c;
+  }
+
   @Test
   void failedAttemptsRotateThroughTheCoordinatorsAfterExactlyTheBackoffsDelay() {
     FakeCoordinator coordinators = new FakeCoordinator(KIT.system());
@@ -165,12 +176,7 @@ class ControlClientTest {
     second.close();
     states.await("BACKING_OFF");
     TIME.timePasses(AFTER_ANY_DELAY);
-    Connection third = coordinators.nextConnection();
-    assertTrue(third.next().hasHello());
-    third.send(FakeCoordinator.hello(true, NodeRole.NODE_ROLE_RELAY));
-    assertTrue(third.nextRequest().hasActiveKeysRequest());
-    third.send(FakeCoordinator.emptyKeySet());
-    states.await("STREAMING");
+    streaming(coordinators, states);
   }
 
   @Test
@@ -213,12 +219,7 @@ class ControlClientTest {
     FakeCoordinator coordinators = new FakeCoordinator(KIT.system());
     States states = new States();
     ControlClient client = start(settings(Mode.RELAY, AuthKey.none(), List.of(A), 3), coordinators, states);
-    Connection c = coordinators.nextConnection();
-    c.next();
-    c.send(FakeCoordinator.hello(true, NodeRole.NODE_ROLE_RELAY));
-    c.nextRequest();
-    c.send(FakeCoordinator.emptyKeySet());
-    states.await("STREAMING");
+    Connection c = streaming(coordinators, states);
     c.send(FakeCoordinator.revoked("decommissioned"));
     Stopped stopped = client.stopped().toCompletableFuture().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     assertEquals(new Stopped(Stopped.Reason.REVOKED, "the coordinator revoked this machine: decommissioned"), stopped);
@@ -269,12 +270,7 @@ class ControlClientTest {
     FakeCoordinator coordinators = new FakeCoordinator(KIT.system());
     States states = new States();
     ControlClient client = start(settings(Mode.RELAY, AuthKey.none(), List.of(A), 6), coordinators, states);
-    Connection c = coordinators.nextConnection();
-    c.next();
-    c.send(FakeCoordinator.hello(true, NodeRole.NODE_ROLE_RELAY));
-    c.nextRequest();
-    c.send(FakeCoordinator.emptyKeySet());
-    states.await("STREAMING");
+    Connection c = streaming(coordinators, states);
     client.closeAsync().toCompletableFuture().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     c.ended.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     assertEquals(new Stopped(Stopped.Reason.CLOSED, "closed by the node"), client.stopped().toCompletableFuture().get());

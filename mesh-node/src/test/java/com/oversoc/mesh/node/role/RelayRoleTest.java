@@ -15,7 +15,6 @@ import com.oversoc.mesh.actors.control.TcpControlDialer;
 import com.oversoc.mesh.actors.relay.RelayClient;
 import com.oversoc.mesh.actors.relay.RelayClientSettings;
 import com.oversoc.mesh.actors.relay.TcpRelayDialer;
-import com.oversoc.mesh.node.cli.Cli;
 import com.oversoc.mesh.node.cli.ExitCodes;
 import com.oversoc.mesh.node.config.ConfigLoader;
 import com.oversoc.mesh.node.config.NodeConfig;
@@ -35,8 +34,6 @@ import com.typesafe.config.ConfigFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -178,21 +175,11 @@ class RelayRoleTest {
     assertFalse(again.toString(StandardCharsets.UTF_8).contains("Relay public key"));
   }
 
-  private record Admin(int exit, String out, String err) {}
-
-  private static Admin admin(int port, Path tokenFile, String... args) {
-    String[] all = new String[args.length + 5];
-    all[0] = "admin";
-    all[1] = "--url";
-    all[2] = "http://127.0.0.1:" + port;
-    all[3] = "--token-file";
-    all[4] = tokenFile.toString();
-    System.arraycopy(args, 0, all, 5, args.length);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Cli.execute(all, new PrintWriter(out, true), new PrintWriter(err, true), Map.of());
-    assertEquals(ExitCodes.OK, exit, String.join(" ", args) + ": " + err);
-    return new Admin(exit, out.toString(), err.toString());
+  /** An admin command that must succeed. */
+  private static LoopbackCoordinator.Result ok(int port, Path tokenFile, String... args) {
+    LoopbackCoordinator.Result r = LoopbackCoordinator.admin(port, tokenFile, args);
+    assertEquals(ExitCodes.OK, r.exit(), String.join(" ", args) + ": " + r.err());
+    return r;
   }
 
   /** Records the relay's refusals of one client. */
@@ -212,26 +199,18 @@ class RelayRoleTest {
   void aRelayEnrollsWithARelayKeyAndAdmitsTheKeysItsCoordinatorLists() throws Exception {
     int control = freePort();
     int adminPort = freePort();
-    Path coordinatorConf = Files.writeString(dir.resolve("coordinator.conf"), """
-        ovsgw {
-          role = coordinator
-          node.state-dir = "%s"
-          log.level = warn
-          coordinator { listen-address = "127.0.0.1", listen-port = %d, admin-listen-port = %d }
-        }
-        """.formatted(dir.resolve("coordinator"), control, adminPort));
+    Path coordinatorConf = LoopbackCoordinator.config(dir.resolve("coordinator.conf"), dir.resolve("coordinator"),
+        control, adminPort);
     ByteArrayOutputStream coordinatorOut = new ByteArrayOutputStream();
     ActorSystem<Void> nodes = ActorSystems.create(Behaviors.empty(), "nodes", ConfigFactory.empty());
     try (RoleLauncher.Running coordinator = new CoordinatorLauncher(
         new PrintStream(coordinatorOut, true, StandardCharsets.UTF_8)).start(ConfigLoader.load(coordinatorConf, Map.of()))) {
       String printed = coordinatorOut.toString(StandardCharsets.UTF_8);
-      CoordinatorPublicKey coordinatorKey = CoordinatorPublicKey.parse(
-          printed.lines().map(String::strip).filter(l -> l.length() == 44).findFirst().orElseThrow());
-      Path tokenFile = Files.writeString(dir.resolve("token"),
-          printed.lines().map(String::strip).filter(l -> l.startsWith("ovsgw-admin-")).findFirst().orElseThrow());
+      CoordinatorPublicKey coordinatorKey = LoopbackCoordinator.printedKey(printed);
+      Path tokenFile = Files.writeString(dir.resolve("token"), LoopbackCoordinator.printedToken(printed));
 
       // The operator creates a relay-role pre-auth key and hands it to the relay in a file.
-      String relayAuthKey = admin(adminPort, tokenFile, "keys", "create", "--tenant", "oversoc", "--role", "relay")
+      String relayAuthKey = ok(adminPort, tokenFile, "keys", "create", "--tenant", "oversoc", "--role", "relay")
           .out().strip();
       Path authKeyFile = Files.writeString(dir.resolve("relay-auth-key"), relayAuthKey + "\n");
       String controlSection = """
@@ -251,15 +230,15 @@ class RelayRoleTest {
         assertEquals("rw-------", PosixFilePermissions.toString(
             Files.getPosixFilePermissions(state.resolve(MachineKeyFile.FILE_NAME))));
         RelayPrivateKey relayKey = RelayPrivateKey.parse(Files.readString(state.resolve(RelayKeyFiles.RELAY_KEY_FILE)).strip());
-        String relayRow = admin(adminPort, tokenFile, "nodes", "list").out().lines()
+        String relayRow = ok(adminPort, tokenFile, "nodes", "list").out().lines()
             .filter(l -> l.contains("relay-lab-1")).findFirst().orElseThrow();
         assertTrue(relayRow.contains(" relay "), relayRow);
         String relayId = relayRow.split("\\s+")[0];
-        String shown = admin(adminPort, tokenFile, "nodes", "show", relayId).out();
+        String shown = ok(adminPort, tokenFile, "nodes", "show", relayId).out();
         assertTrue(shown.contains("node_key: " + relayKey.publicKey().toBase64()), "enrolled with its relay key: " + shown);
 
         // A gateway enrolls (a control client in MESH_NODE mode) and the relay admits its key.
-        String gatewayAuthKey = admin(adminPort, tokenFile, "keys", "create", "--tenant", "acme", "--role", "gateway")
+        String gatewayAuthKey = ok(adminPort, tokenFile, "keys", "create", "--tenant", "acme", "--role", "gateway")
             .out().strip();
         MachinePrivateKey gatewayMachine = MachinePrivateKey.generate(RANDOM);
         NodePrivateKey gatewayNode = NodePrivateKey.generate(RANDOM);
@@ -290,7 +269,7 @@ class RelayRoleTest {
         back.close();
 
         // Revoked at the coordinator, the relay stops: it could never admit anyone again.
-        admin(adminPort, tokenFile, "nodes", "revoke", relayId, "--reason", "retired");
+        ok(adminPort, tokenFile, "nodes", "revoke", relayId, "--reason", "retired");
         assertEquals(ExitCodes.FAILURE, restarted.terminated().toCompletableFuture().get(60, TimeUnit.SECONDS));
       } finally {
         if (gateway != null) {
