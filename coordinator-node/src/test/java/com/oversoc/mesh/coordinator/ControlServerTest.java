@@ -92,6 +92,24 @@ class ControlServerTest {
   }
 
   @Test
+  void aRevokedRelayIsToldAndLosesTheActiveKeysFeed() {
+    Node relay = mesh.connect(MachinePrivateKey.generate(mesh.random), NodePrivateKey.generate(mesh.random),
+        Optional.of(mesh.key("oversoc", NodeRole.NODE_ROLE_RELAY, false, false)), "relay-1",
+        ControlClientSession.Mode.RELAY, mesh.coordinator);
+    relay.awaitState(State.STREAMING);
+    assertTrue(mesh.service().revokeNode(relay.nodeId(), "retired", "admin:test"));
+    relay.awaitState(State.REVOKED);
+    synchronized (relay.session) {
+      assertEquals(Optional.of("retired"), relay.session.revokedReason());
+    }
+    relay.awaitClosed();
+    // Keys enrolled afterwards never reach it.
+    Node gw = enrolled("acme", NodeRole.NODE_ROLE_GATEWAY, "gw");
+    gw.awaitState(State.STREAMING);
+    assertTrue(activeKeys(relay).keys().isEmpty(), "the revoked relay's last view is the empty set it had");
+  }
+
+  @Test
   void onlyRelaysReadTheActiveKeysAndRelaysHaveNoPeerMap() {
     // A gateway that asks for every node key in the mesh is refused and disconnected.
     Node nosy = mesh.connect(MachinePrivateKey.generate(mesh.random), NodePrivateKey.generate(mesh.random),

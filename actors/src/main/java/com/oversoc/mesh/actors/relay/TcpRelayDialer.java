@@ -1,35 +1,25 @@
 package com.oversoc.mesh.actors.relay;
 
+import com.oversoc.mesh.actors.channel.ChannelDialer;
 import com.oversoc.mesh.actors.channel.SecureChannel;
 import com.oversoc.mesh.protocol.channel.ChannelProtocol;
 import com.oversoc.mesh.protocol.key.PrivateKey;
 import com.oversoc.mesh.protocol.key.RelayPublicKey;
 import com.oversoc.mesh.protocol.net.Endpoint;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.stream.TLSClosing;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 
 /**
  * Dials a relay over TCP, optionally inside TLS (for networks that only let TLS out on 443), and
- * runs the secure channel on top: the handshake pins the relay's key and proves ours. The relay's host name is resolved by Pekko's resolver at each
- * attempt, so a relay that moved is found again on reconnect.
+ * runs the secure channel on top ({@link ChannelDialer}): the handshake pins the relay's key and
+ * proves ours.
  */
 public final class TcpRelayDialer implements RelayDialer {
-  /** How long a TCP connect may take before the attempt counts as failed. */
-  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
   private final ActorSystem<?> system;
   private final Endpoint relay;
   private final Optional<SSLContext> tls;
@@ -55,27 +45,8 @@ public final class TcpRelayDialer implements RelayDialer {
 
   @Override
   public Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> connect() {
-    InetSocketAddress remote = InetSocketAddress.createUnresolved(relay.host(), relay.port());
-    Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> tcp = tls
-        .map(ctx -> Tcp.get(system).outgoingConnectionWithTls(remote, () -> clientEngine(ctx), Optional.empty(),
-            List.of(), Optional.of(CONNECT_TIMEOUT), Optional.empty(), session -> Optional.empty(),
-            TLSClosing.eagerClose()))
-        .orElseGet(() -> Tcp.get(system).outgoingConnection(remote, Optional.empty(), List.of(), false,
-            Optional.of(CONNECT_TIMEOUT), Optional.empty()));
     // Relay frames need no hello in the handshake: CLIENT_INFO or MESH_HELLO follows inside the channel.
-    return SecureChannel.client(ChannelProtocol.RELAY, self, relayKey, new byte[0], channelSettings)
-        .join(tcp, Keep.right());
-  }
-
-  private SSLEngine clientEngine(SSLContext ctx) {
-    SSLEngine engine = ctx.createSSLEngine(relay.host(), relay.port());
-    engine.setUseClientMode(true);
-    SSLParameters params = engine.getSSLParameters();
-    params.setEndpointIdentificationAlgorithm("HTTPS");
-    if (relay.ipLiteral().isEmpty()) {
-      params.setServerNames(List.of(new SNIHostName(relay.host())));
-    }
-    engine.setSSLParameters(params);
-    return engine;
+    return ChannelDialer.connect(system, ChannelProtocol.RELAY, relay, tls, self, relayKey, new byte[0],
+        channelSettings);
   }
 }

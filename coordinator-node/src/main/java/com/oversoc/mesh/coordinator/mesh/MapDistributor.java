@@ -59,8 +59,8 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
   /** A session wants the peer map of {@code node} (its freshly read row). */
   public record SubscribeMap(NodeRecord node, ActorRef<SessionUpdate> session) implements Command {}
 
-  /** A relay session wants the active-keys set. */
-  public record SubscribeKeys(ActorRef<SessionUpdate> session) implements Command {}
+  /** A session of relay {@code nodeId} wants the active-keys set. */
+  public record SubscribeKeys(long nodeId, ActorRef<SessionUpdate> session) implements Command {}
 
   public record Unsubscribe(ActorRef<SessionUpdate> session) implements Command {}
 
@@ -115,7 +115,8 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
   private final Executor blocking;
   private final Map<ActorRef<SessionUpdate>, Long> mapSessions = new HashMap<>();
   private final Map<Long, Set<ActorRef<SessionUpdate>>> sessionsByNode = new HashMap<>();
-  private final Set<ActorRef<SessionUpdate>> keySessions = new HashSet<>();
+  /** Relay sessions and the relay each serves, so that revoking a relay reaches its sessions too. */
+  private final Map<ActorRef<SessionUpdate>, Long> keySessions = new HashMap<>();
   private Instant lastTick;
   /** Keys of nodes revoked since the relays were last told; they leave the set as revocations. */
   private final Set<NodePublicKey> revokedSinceLastPublish = new HashSet<>();
@@ -158,7 +159,7 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
         .onMessage(LoadFailed.class, this::onLoadFailed)
         .onMessageEquals(Stop.INSTANCE, () -> {
           mapSessions.keySet().forEach(s -> s.tell(ShuttingDown.INSTANCE));
-          keySessions.forEach(s -> s.tell(ShuttingDown.INSTANCE));
+          keySessions.keySet().forEach(s -> s.tell(ShuttingDown.INSTANCE));
           return Behaviors.stopped();
         })
         .onMessageEquals(Tick.INSTANCE, this::onTick)
@@ -190,7 +191,7 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
   }
 
   private Behavior<Command> onSubscribeKeys(SubscribeKeys m) {
-    keySessions.add(m.session());
+    keySessions.put(m.session(), m.nodeId());
     m.session().tell(new KeysTarget(state.activeKeys(now()), Set.of()));
     return this;
   }
@@ -270,6 +271,12 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
       for (ActorRef<SessionUpdate> s : List.copyOf(own)) {
         s.tell(new Revoke(reason));
       }
+      // A revoked relay must stop reading the set of admissible keys, and stop admitting.
+      keySessions.forEach((s, relay) -> {
+        if (relay == id) {
+          s.tell(new Revoke(reason));
+        }
+      });
     } else {
       SelfNode self = Wire.self(after.get(), state.ula());
       own.forEach(s -> s.tell(new SelfTarget(self)));
@@ -297,7 +304,7 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
   private void publishKeys() {
     if (!keySessions.isEmpty()) {
       KeysTarget t = new KeysTarget(state.activeKeys(now()), Set.copyOf(revokedSinceLastPublish));
-      keySessions.forEach(s -> s.tell(t));
+      keySessions.keySet().forEach(s -> s.tell(t));
     }
     revokedSinceLastPublish.clear();
   }
@@ -369,7 +376,9 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
   }
 
   private Behavior<Command> onTouchTick() {
-    List<Long> connected = List.copyOf(sessionsByNode.keySet());
+    Set<Long> online = new HashSet<>(sessionsByNode.keySet());
+    online.addAll(keySessions.values());
+    List<Long> connected = List.copyOf(online);
     CompletableFuture.runAsync(() -> {
       service.store().touch(connected, now());
       service.removeOfflineEphemeral();

@@ -318,7 +318,7 @@ public final class ControlSession {
               relay ? "the active-keys stream is already running" : "only relays may read the active-keys set");
         }
         subscribed = true;
-        distributor.tell(new MapDistributor.SubscribeKeys(updates));
+        distributor.tell(new MapDistributor.SubscribeKeys(node.nodeId(), updates));
         ack.complete(null);
         return Behaviors.same();
       }

@@ -113,6 +113,9 @@ public final class ConfigLoader {
     return new NodeConfig(role, node, log, control, direct, coordinator, relay, pekko);
   }
 
+  /** The lab relay's alternative to the coordinator feed, read here to decide what control needs. */
+  static final String ALLOW_LIST_FILE = "ovsgw.relay.admission.allow-list-file";
+
   private static ControlSettings readControl(ConfigReader r, Role role) {
     var coordinators = r.endpoints("ovsgw.control.coordinators");
     Optional<CoordinatorPublicKey> key =
@@ -123,10 +126,18 @@ public final class ConfigLoader {
       r.problem("ovsgw.control.auth-key-file",
           "set together with ovsgw.control.auth-key; accepted: at most one of the two");
     }
-    if (role != null && role.isControlClient()) {
+    // A relay's admission has exactly one source: the coordinator's feed, or a lab's allow-list.
+    boolean labRelay = role == Role.RELAY && !r.string(ALLOW_LIST_FILE).isBlank();
+    if (labRelay && !coordinators.isEmpty()) {
+      r.problem(ALLOW_LIST_FILE, "set together with ovsgw.control.coordinators; accepted: exactly one source of "
+          + "admission: the coordinator's active keys (ovsgw.control.*) or, for a lab relay without a coordinator, "
+          + "an allow-list file");
+    }
+    if (role != null && role.isControlClient() && !labRelay) {
       if (coordinators.isEmpty()) {
         r.problem("ovsgw.control.coordinators", "missing: a " + role.configName()
-            + " must know its coordinator; accepted: a list of host:port, e.g. [\"coord.example.net:8443\"]");
+            + " must know its coordinator; accepted: a list of host:port, e.g. [\"coord.example.net:8443\"]"
+            + (role == Role.RELAY ? " (or, for a lab relay without a coordinator, " + ALLOW_LIST_FILE + ")" : ""));
       }
       if (key.isEmpty()) {
         r.problem("ovsgw.control.coordinator-public-key", "missing: a " + role.configName()

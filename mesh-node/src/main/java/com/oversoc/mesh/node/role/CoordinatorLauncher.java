@@ -3,6 +3,7 @@ package com.oversoc.mesh.node.role;
 import com.oversoc.mesh.actors.ActorSystems;
 import com.oversoc.mesh.actors.SystemClocks;
 import com.oversoc.mesh.actors.channel.SecureChannel;
+import com.oversoc.mesh.actors.keyfile.KeyFile;
 import com.oversoc.mesh.coordinator.Coordinator;
 import com.oversoc.mesh.coordinator.CoordinatorKeyFile;
 import com.oversoc.mesh.coordinator.CoordinatorSettings;
@@ -11,6 +12,7 @@ import com.oversoc.mesh.coordinator.admin.AdminHttp;
 import com.oversoc.mesh.coordinator.cluster.ClusterConfig;
 import com.oversoc.mesh.coordinator.server.ControlListener;
 import com.oversoc.mesh.node.config.NodeConfig;
+import com.oversoc.mesh.protocol.key.CoordinatorPrivateKey;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -45,7 +47,7 @@ public final class CoordinatorLauncher implements RoleLauncher {
   public Running start(NodeConfig config) throws Exception {
     CoordinatorSettings s = config.coordinator();
     SecureRandom random = new SecureRandom();
-    CoordinatorKeyFile.Loaded key = CoordinatorKeyFile.loadOrCreate(s.stateDir(), random);
+    KeyFile.Loaded<CoordinatorPrivateKey> key = CoordinatorKeyFile.loadOrCreate(s.stateDir(), random);
     ActorSystem<Void> system = ActorSystems.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
         config.pekko().withFallback(ClusterConfig.pekko(s.cluster())));
     try {

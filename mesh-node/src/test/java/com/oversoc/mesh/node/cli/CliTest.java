@@ -52,6 +52,19 @@ class CliTest {
   }
 
   @Test
+  void configCheckRefusesARelayWithTwoSourcesOfAdmission() throws Exception {
+    String shipped = Files.readString(Path.of("../config/relay.conf"));
+    assertEquals("../config/relay.conf: OK (role relay)", run("config", "check", "../config/relay.conf").out().strip());
+    String both = shipped.replace("# admission.allow-list-file", "admission.allow-list-file");
+    Path file = Files.writeString(dir.resolve("relay.conf"), both);
+    Result r = run("config", "check", file.toString());
+    assertEquals(ExitCodes.USAGE, r.exit());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains("ovsgw.relay.admission.allow-list-file: set together with ovsgw.control.coordinators; "
+        + "accepted: exactly one source of admission"), r.err());
+  }
+
+  @Test
   void runOfARoleNotInThisBuildSaysSoAndExitsNonZero() {
     Result r = run("run", "--config", "../config/gateway.conf");
     assertEquals(ExitCodes.UNAVAILABLE, r.exit());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +87,37 @@ class RelayConfigTest {
         "OVSGW_CONFIG_RELAY_CLIENT__RATE__LIMIT", "0"));
     assertEquals(java.time.Duration.ofSeconds(5), env.relay().limits().writeTimeout());
     assertEquals(0, env.relay().limits().clientRateBytesPerSecond());
+  }
+
+  @Test
+  void aLabRelayTakesItsAdmissionFromTheAllowListAndNeedsNoCoordinator() throws Exception {
+    NodeConfig c = load("""
+        ovsgw {
+          role = relay
+          node.state-dir = "/tmp/ovsgw-relay"
+          relay.admission.allow-list-file = "/etc/ovsgw/relay-allow.keys"
+        }
+        """);
+    assertEquals(java.util.Optional.of(Path.of("/etc/ovsgw/relay-allow.keys")), c.relay().allowListFile());
+    assertTrue(c.control().coordinators().isEmpty() && c.control().coordinatorKey().isEmpty());
+  }
+
+  @Test
+  void aRelayWithBothAdmissionSourcesIsOneProblemNamingTheAlternative() {
+    ConfigProblem p = onlyProblem(RELAY + "ovsgw.relay.admission.allow-list-file = /etc/ovsgw/relay-allow.keys\n");
+    assertEquals("ovsgw.relay.admission.allow-list-file", p.key());
+    assertTrue(p.message().startsWith("set together with ovsgw.control.coordinators; accepted: exactly one source of "
+        + "admission: the coordinator's active keys (ovsgw.control.*) or, for a lab relay"), p.message());
+  }
+
+  @Test
+  void aRelayWithNeitherAdmissionSourceIsToldOfBoth() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> load("ovsgw { role = relay, node.state-dir = \"/tmp/ovsgw-relay\" }\n"));
+    assertEquals(List.of("ovsgw.control.coordinators", "ovsgw.control.coordinator-public-key"),
+        e.problems().stream().map(ConfigProblem::key).toList());
+    assertTrue(e.problems().get(0).message().endsWith("(or, for a lab relay without a coordinator, "
+        + "ovsgw.relay.admission.allow-list-file)"), e.problems().get(0).message());
   }
 
   private NodeConfig load(String text) throws Exception {

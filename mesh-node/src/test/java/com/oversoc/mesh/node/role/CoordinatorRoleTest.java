@@ -1,5 +1,6 @@
 package com.oversoc.mesh.node.role;
 
+import static com.oversoc.mesh.node.role.LoopbackCoordinator.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.oversoc.mesh.actors.ActorSystems;
 import com.oversoc.mesh.actors.channel.SecureChannel;
 import com.oversoc.mesh.actors.control.ControlClientConnection;
-import com.oversoc.mesh.node.cli.Cli;
 import com.oversoc.mesh.node.cli.ExitCodes;
 import com.oversoc.mesh.node.config.ConfigLoader;
 import com.oversoc.mesh.node.config.NodeConfig;
+import com.oversoc.mesh.node.role.LoopbackCoordinator.Result;
 import com.oversoc.mesh.protocol.channel.ChannelProtocol;
 import com.oversoc.mesh.protocol.control.ControlClientSession;
 import com.oversoc.mesh.protocol.key.CoordinatorPublicKey;
@@ -20,8 +21,6 @@ import com.typesafe.config.ConfigFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,26 +59,10 @@ class CoordinatorRoleTest {
     clients.getWhenTerminated().toCompletableFuture().join();
   }
 
-  private record Result(int exit, String out, String err) {}
-
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
-  }
-
-  private Result admin(int port, Path tokenFile, String... args) {
-    String[] all = new String[args.length + 5];
-    all[0] = "admin";
-    all[1] = "--url";
-    all[2] = "http://127.0.0.1:" + port;
-    all[3] = "--token-file";
-    all[4] = tokenFile.toString();
-    System.arraycopy(args, 0, all, 5, args.length);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Cli.execute(all, new PrintWriter(out, true), new PrintWriter(err, true), Map.of());
-    return new Result(exit, out.toString(), err.toString());
   }
 
   @Test
@@ -87,14 +70,7 @@ class CoordinatorRoleTest {
     int control = freePort();
     int adminPort = freePort();
     Path state = dir.resolve("state");
-    Path conf = Files.writeString(dir.resolve("coordinator.conf"), """
-        ovsgw {
-          role = coordinator
-          node.state-dir = "%s"
-          log.level = warn
-          coordinator { listen-address = "127.0.0.1", listen-port = %d, admin-listen-port = %d }
-        }
-        """.formatted(state, control, adminPort));
+    Path conf = LoopbackCoordinator.config(dir.resolve("coordinator.conf"), state, control, adminPort);
     NodeConfig config = ConfigLoader.load(conf, Map.of());
 
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -103,7 +79,7 @@ class CoordinatorRoleTest {
         .start(config)) {
       String out = printed.toString(StandardCharsets.UTF_8);
       assertTrue(out.contains("Coordinator public key"), out);
-      String token = out.lines().filter(l -> l.strip().startsWith("ovsgw-admin-")).findFirst().orElseThrow().strip();
+      String token = LoopbackCoordinator.printedToken(out);
       assertEquals("rw-------", PosixFilePermissions.toString(
           Files.getPosixFilePermissions(state.resolve("coordinator.key"))));
       Files.writeString(tokenFile, token + "\n");
@@ -135,8 +111,8 @@ class CoordinatorRoleTest {
 
       // A node enrolls over TCP and the secure channel with the key the CLI created, pinning the
       // key the coordinator printed; the CLI then lists it and revokes it, and the node is told.
-      String pinned = out.lines().map(String::strip).filter(l -> l.length() == 44).findFirst().orElseThrow();
-      ControlClientSession node = enroll(control, CoordinatorPublicKey.parse(pinned), created.out().strip());
+      CoordinatorPublicKey pinned = LoopbackCoordinator.printedKey(out);
+      ControlClientSession node = enroll(control, pinned, created.out().strip());
       Result nodes = admin(adminPort, tokenFile, "nodes", "list");
       assertEquals(ExitCodes.OK, nodes.exit(), nodes.err());
       assertTrue(nodes.out().contains("edge-1") && nodes.out().contains("100.64.0.1"), nodes.out());

@@ -3,20 +3,29 @@ package com.oversoc.mesh.node.role;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.oversoc.mesh.actors.ActorSystems;
 import com.oversoc.mesh.actors.channel.SecureChannel;
+import com.oversoc.mesh.actors.control.AuthKey;
+import com.oversoc.mesh.actors.control.ControlClient;
+import com.oversoc.mesh.actors.control.ControlClientSettings;
+import com.oversoc.mesh.actors.control.MachineKeyFile;
+import com.oversoc.mesh.actors.control.TcpControlDialer;
 import com.oversoc.mesh.actors.relay.RelayClient;
 import com.oversoc.mesh.actors.relay.RelayClientSettings;
 import com.oversoc.mesh.actors.relay.TcpRelayDialer;
+import com.oversoc.mesh.node.cli.ExitCodes;
 import com.oversoc.mesh.node.config.ConfigLoader;
 import com.oversoc.mesh.node.config.NodeConfig;
+import com.oversoc.mesh.protocol.control.ControlClientSession;
+import com.oversoc.mesh.protocol.key.CoordinatorPublicKey;
+import com.oversoc.mesh.protocol.key.MachinePrivateKey;
 import com.oversoc.mesh.protocol.key.NodePrivateKey;
 import com.oversoc.mesh.protocol.key.NodePublicKey;
 import com.oversoc.mesh.protocol.key.RelayPrivateKey;
 import com.oversoc.mesh.protocol.net.Endpoint;
+import com.oversoc.mesh.protocol.relay.CloseReason;
 import com.oversoc.mesh.protocol.stun.StunCodec;
 import com.oversoc.mesh.protocol.stun.StunMessage;
 import com.oversoc.mesh.protocol.stun.TransactionId;
@@ -44,12 +53,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ovsgw run} for a lab relay: key file, allow-list admission, relay, STUN and metrics ports. */
+/**
+ * {@code ovsgw run} for a relay: a lab relay (key file, allow-list admission, relay, STUN and
+ * metrics ports), and a relay that enrolls with its coordinator and admits what its feed lists.
+ */
 class RelayRoleTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   @TempDir Path dir;
@@ -66,25 +79,26 @@ class RelayRoleTest {
     }
   }
 
-  private NodeConfig config(int port, int stun, int metrics, String allowList) throws Exception {
+  /** A relay on loopback; {@code admission} is its control section or its allow-list line. */
+  private NodeConfig config(int port, int stun, int metrics, String admission) throws Exception {
     Path conf = Files.writeString(dir.resolve("relay.conf"), """
         ovsgw {
           role = relay
-          node.state-dir = "%s"
-          control {
-            coordinators = ["coord.example.net:8443"]
-            coordinator-public-key = "BtgbLUKv0Vs+k9BmpdcrBkRv7DjEwrKrHXb4UhlnfAE="
-          }
+          node { name = "relay-lab-1", state-dir = "%s" }
+          %s
           relay {
             listen-address = "127.0.0.1"
             listen-port = %d
             stun-port = %d
-            admission.allow-list-file = "%s"
             metrics.listen-port = %d
           }
         }
-        """.formatted(dir.resolve("state"), port, stun, allowList, metrics));
+        """.formatted(dir.resolve("state"), admission, port, stun, metrics));
     return ConfigLoader.load(conf, Map.of());
+  }
+
+  private static String allowList(Path file) {
+    return "relay.admission.allow-list-file = \"" + file + "\"";
   }
 
   private static final class Inbox implements RelayClient.Listener {
@@ -115,7 +129,7 @@ class RelayRoleTest {
     int metrics = freePort();
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     RoleLauncher.Running running = new RelayLauncher(new PrintStream(printed, true, StandardCharsets.UTF_8))
-        .start(config(port, stun, metrics, allow.toString()));
+        .start(config(port, stun, metrics, allowList(allow)));
     ActorSystem<Void> nodes = ActorSystems.create(Behaviors.empty(), "nodes", ConfigFactory.empty());
     try {
       Path keyFile = dir.resolve("state").resolve(RelayKeyFiles.RELAY_KEY_FILE);
@@ -156,17 +170,120 @@ class RelayRoleTest {
     // A second start on the same state directory keeps the key and prints nothing.
     ByteArrayOutputStream again = new ByteArrayOutputStream();
     RoleLauncher.Running second = new RelayLauncher(new PrintStream(again, true, StandardCharsets.UTF_8))
-        .start(config(freePort(), freeUdpPort(), freePort(), allow.toString()));
+        .start(config(freePort(), freeUdpPort(), freePort(), allowList(allow)));
     second.close();
     assertFalse(again.toString(StandardCharsets.UTF_8).contains("Relay public key"));
   }
 
+  /** An admin command that must succeed. */
+  private static LoopbackCoordinator.Result ok(int port, Path tokenFile, String... args) {
+    LoopbackCoordinator.Result r = LoopbackCoordinator.admin(port, tokenFile, args);
+    assertEquals(ExitCodes.OK, r.exit(), String.join(" ", args) + ": " + r.err());
+    return r;
+  }
+
+  /** Records the relay's refusals of one client. */
+  private static final class Refusals implements RelayClient.Listener {
+    final List<CloseReason> reasons = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onPacket(NodePublicKey source, byte[] packet) {}
+
+    @Override
+    public void onStateChanged(RelayClient.State state, Optional<CloseReason> refusal, String detail) {
+      refusal.ifPresent(reasons::add);
+    }
+  }
+
   @Test
-  void withoutAnAdmissionSourceTheRelayRefusesToStartAndSaysWhy() throws Exception {
-    NodeConfig config = config(freePort(), freeUdpPort(), freePort(), "");
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> new RelayLauncher(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).start(config));
-    assertTrue(e.getMessage().contains("ovsgw.relay.admission.allow-list-file"), e.getMessage());
+  void aRelayEnrollsWithARelayKeyAndAdmitsTheKeysItsCoordinatorLists() throws Exception {
+    int control = freePort();
+    int adminPort = freePort();
+    Path coordinatorConf = LoopbackCoordinator.config(dir.resolve("coordinator.conf"), dir.resolve("coordinator"),
+        control, adminPort);
+    ByteArrayOutputStream coordinatorOut = new ByteArrayOutputStream();
+    ActorSystem<Void> nodes = ActorSystems.create(Behaviors.empty(), "nodes", ConfigFactory.empty());
+    try (RoleLauncher.Running coordinator = new CoordinatorLauncher(
+        new PrintStream(coordinatorOut, true, StandardCharsets.UTF_8)).start(ConfigLoader.load(coordinatorConf, Map.of()))) {
+      String printed = coordinatorOut.toString(StandardCharsets.UTF_8);
+      CoordinatorPublicKey coordinatorKey = LoopbackCoordinator.printedKey(printed);
+      Path tokenFile = Files.writeString(dir.resolve("token"), LoopbackCoordinator.printedToken(printed));
+
+      // The operator creates a relay-role pre-auth key and hands it to the relay in a file.
+      String relayAuthKey = ok(adminPort, tokenFile, "keys", "create", "--tenant", "oversoc", "--role", "relay")
+          .out().strip();
+      Path authKeyFile = Files.writeString(dir.resolve("relay-auth-key"), relayAuthKey + "\n");
+      String controlSection = """
+          control {
+            coordinators = ["127.0.0.1:%d"]
+            coordinator-public-key = "%s"
+            auth-key-file = "%s"
+          }""".formatted(control, coordinatorKey.toBase64(), authKeyFile);
+      int port = freePort();
+      RoleLauncher.Running relay = new RelayLauncher(new PrintStream(new ByteArrayOutputStream(), true,
+          StandardCharsets.UTF_8)).start(config(port, freeUdpPort(), freePort(), controlSection));
+      RoleLauncher.Running restarted = null;
+      ControlClient gateway = null;
+      try {
+        await(() -> !Files.exists(authKeyFile));
+        Path state = dir.resolve("state");
+        assertEquals("rw-------", PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(state.resolve(MachineKeyFile.FILE_NAME))));
+        RelayPrivateKey relayKey = RelayPrivateKey.parse(Files.readString(state.resolve(RelayKeyFiles.RELAY_KEY_FILE)).strip());
+        String relayRow = ok(adminPort, tokenFile, "nodes", "list").out().lines()
+            .filter(l -> l.contains("relay-lab-1")).findFirst().orElseThrow();
+        assertTrue(relayRow.contains(" relay "), relayRow);
+        String relayId = relayRow.split("\\s+")[0];
+        String shown = ok(adminPort, tokenFile, "nodes", "show", relayId).out();
+        assertTrue(shown.contains("node_key: " + relayKey.publicKey().toBase64()), "enrolled with its relay key: " + shown);
+
+        // A gateway enrolls (a control client in MESH_NODE mode) and the relay admits its key.
+        String gatewayAuthKey = ok(adminPort, tokenFile, "keys", "create", "--tenant", "acme", "--role", "gateway")
+            .out().strip();
+        MachinePrivateKey gatewayMachine = MachinePrivateKey.generate(RANDOM);
+        NodePrivateKey gatewayNode = NodePrivateKey.generate(RANDOM);
+        gateway = ControlClient.start(nodes, "gateway", ControlClientSettings.defaults(ControlClientSession.Mode.MESH_NODE,
+                List.of(new Endpoint("127.0.0.1", control)), coordinatorKey, gatewayMachine, gatewayNode,
+                AuthKey.inline(gatewayAuthKey), "gw-1", "test"),
+            new TcpControlDialer(nodes, gatewayMachine, coordinatorKey, SecureChannel.Settings.defaults()),
+            new ControlClient.Listener() {});
+        ControlClient gw = gateway;
+        await(() -> gw.state() == ControlClient.State.STREAMING);
+        RelayClient admitted = client(nodes, port, relayKey, gatewayNode, new Inbox());
+        await(() -> admitted.state() == RelayClient.State.CONNECTED);
+        admitted.close();
+        Refusals strangerSaw = new Refusals();
+        RelayClient stranger = client(nodes, port, relayKey, NodePrivateKey.generate(RANDOM), strangerSaw);
+        await(() -> !strangerSaw.reasons.isEmpty());
+        stranger.close();
+        assertEquals(CloseReason.NOT_ENROLLED, strangerSaw.reasons.get(0));
+        assertTrue(stranger.state() != RelayClient.State.CONNECTED);
+
+        // Restarted on its state directory, the relay is enrolled: no pre-auth key is needed any more.
+        relay.close();
+        int again = freePort();
+        restarted = new RelayLauncher(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .start(config(again, freeUdpPort(), freePort(), controlSection));
+        RelayClient back = client(nodes, again, relayKey, gatewayNode, new Inbox());
+        await(() -> back.state() == RelayClient.State.CONNECTED);
+        back.close();
+
+        // Revoked at the coordinator, the relay stops: it could never admit anyone again.
+        ok(adminPort, tokenFile, "nodes", "revoke", relayId, "--reason", "retired");
+        assertEquals(ExitCodes.FAILURE, restarted.terminated().toCompletableFuture().get(60, TimeUnit.SECONDS));
+      } finally {
+        if (gateway != null) {
+          gateway.close();
+        }
+        relay.close();
+        if (restarted != null) {
+          restarted.close();
+        }
+      }
+    } finally {
+      nodes.terminate();
+      nodes.getWhenTerminated().toCompletableFuture().join();
+    }
   }
 
   private static RelayClient client(ActorSystem<?> system, int port, RelayPrivateKey relayKey, NodePrivateKey key,

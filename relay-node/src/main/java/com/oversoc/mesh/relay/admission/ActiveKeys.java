@@ -22,7 +22,9 @@ public interface ActiveKeys {
     /** Never seen, or removed without revocation (deleted, expired, rotated away). */
     UNKNOWN,
     /** Removed by a revocation this view has seen. */
-    REVOKED
+    REVOKED,
+    /** In the set, but its expiry has passed (the node should have rotated its key). */
+    EXPIRED
   }
 
   /** Called for each key that leaves the active set. */

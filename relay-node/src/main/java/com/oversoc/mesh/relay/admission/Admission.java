@@ -46,6 +46,8 @@ public final class Admission {
       case REVOKED -> new Refuse(CloseReason.REVOKED, "node key " + key.shortString() + " was revoked");
       case UNKNOWN -> new Refuse(CloseReason.NOT_ENROLLED,
           "node key " + key.shortString() + " is not in the coordinator's active set; enroll this node");
+      case EXPIRED -> new Refuse(CloseReason.NOT_ENROLLED,
+          "node key " + key.shortString() + " has expired; the node must rotate it with its coordinator");
     };
   }
 

@@ -1,16 +1,17 @@
-package com.oversoc.mesh.protocol.relay;
+package com.oversoc.mesh.protocol.retry;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * When a relay client tries again after losing its connection or failing to connect: exponential
+ * When a client tries again after losing its connection or failing to connect: exponential
  * backoff with jitter, reset only by a connection that stayed up, and a fast-retry window after
- * the relay announced a restart. Pure: time comes in as monotonic nanoseconds, randomness is
- * injected. Not thread-safe; one client actor owns one instance.
+ * the server announced a restart (the relay's SERVER_RESTARTING). Pure: time comes in as
+ * monotonic nanoseconds, randomness is injected. Not thread-safe; one client actor owns one
+ * instance.
  *
  * <p>Jitter is "equal jitter": each delay is half its nominal value plus a uniform random share
- * of the other half, so no client retries at once and 10,000 clients that lost the same relay
+ * of the other half, so no client retries at once and 10,000 clients that lost the same server
  * spread their reconnects over the whole interval.
  */
 public final class ReconnectBackoff {
@@ -20,11 +21,31 @@ public final class ReconnectBackoff {
   public static final Duration MAX_DELAY = Duration.ofSeconds(30);
   /** A connection that lasted this long after admission resets the backoff. */
   public static final Duration STABLE_CONNECTION = Duration.ofSeconds(10);
-  /** Inside the window a SERVER_RESTARTING frame announced, nominal delays stop growing here. */
+  /** Inside the window a restart announcement opened, nominal delays stop growing here. */
   public static final Duration RESTART_RETRY_CAP = Duration.ofSeconds(1);
   /** The first reconnect after a restart is spread over at least this long past the announced time. */
   public static final Duration MIN_RESTART_SPREAD = Duration.ofSeconds(1);
 
+  /**
+   * The shape of the backoff.
+   *
+   * @param initial nominal delay after the first failure
+   * @param max nominal delays double up to this
+   * @param stableConnection a connection admitted for this long resets the backoff
+   */
+  public record Schedule(Duration initial, Duration max, Duration stableConnection) {
+    /** The defaults above: 100 ms doubling to 30 s, reset by 10 s of connection. */
+    public static final Schedule DEFAULT = new Schedule(INITIAL_DELAY, MAX_DELAY, STABLE_CONNECTION);
+
+    public Schedule {
+      if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0 || stableConnection.isNegative()) {
+        throw new IllegalArgumentException("backoff needs 0 < initial <= max and stableConnection >= 0; got "
+            + initial + ", " + max + ", " + stableConnection);
+      }
+    }
+  }
+
+  private final Schedule schedule;
   private final RandomGenerator random;
   private int failures;
   private long admittedAtNanos;
@@ -34,18 +55,24 @@ public final class ReconnectBackoff {
   private long restartWindowEndNanos;
   private long restartSpreadNanos;
 
+  /** With the {@link Schedule#DEFAULT} schedule. */
   public ReconnectBackoff(RandomGenerator random) {
+    this(Schedule.DEFAULT, random);
+  }
+
+  public ReconnectBackoff(Schedule schedule, RandomGenerator random) {
+    this.schedule = schedule;
     this.random = random;
   }
 
-  /** The relay admitted the client (SERVER_INFO arrived). */
+  /** The server admitted the client (the relay's SERVER_INFO, the coordinator's first map or key set). */
   public void onAdmitted(long nowNanos) {
     admitted = true;
     admittedAtNanos = nowNanos;
   }
 
   /**
-   * The relay announced a restart: try again about {@code reconnectIn} from now, then retry
+   * The server announced a restart: try again about {@code reconnectIn} from now, then retry
    * quickly for {@code tryFor}.
    */
   public void onServerRestarting(Duration reconnectIn, Duration tryFor, long nowNanos) {
@@ -61,7 +88,7 @@ public final class ReconnectBackoff {
    * attempt failed.
    */
   public Duration nextDelay(long nowNanos) {
-    if (admitted && nowNanos - admittedAtNanos >= STABLE_CONNECTION.toNanos()) {
+    if (admitted && nowNanos - admittedAtNanos >= schedule.stableConnection().toNanos()) {
       failures = 0;
     }
     admitted = false;
@@ -71,8 +98,9 @@ public final class ReconnectBackoff {
       return Duration.ofNanos(wait);
     }
     boolean inRestartWindow = nowNanos < restartWindowEndNanos;
-    long cap = inRestartWindow ? RESTART_RETRY_CAP.toNanos() : MAX_DELAY.toNanos();
-    long nominal = Math.min(cap, INITIAL_DELAY.toNanos() << Math.min(failures, 20));
+    long cap = inRestartWindow ? Math.min(RESTART_RETRY_CAP.toNanos(), schedule.max().toNanos())
+        : schedule.max().toNanos();
+    long nominal = Math.min(cap, schedule.initial().toNanos() << Math.min(failures, 20));
     failures++;
     long half = nominal / 2;
     return Duration.ofNanos(half + random.nextLong(nominal - half + 1));

@@ -1,6 +1,7 @@
-package com.oversoc.mesh.protocol.relay;
+package com.oversoc.mesh.protocol.retry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -74,5 +75,29 @@ class ReconnectBackoffTest {
       later = b.nextDelay(t);
     }
     assertTrue(later.compareTo(ReconnectBackoff.RESTART_RETRY_CAP) > 0, later.toString());
+  }
+
+  @Test
+  void aScheduleSetsTheFirstDelayTheCapAndWhatCountsAsStable() {
+    ReconnectBackoff.Schedule quick =
+        new ReconnectBackoff.Schedule(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(1));
+    ReconnectBackoff b = new ReconnectBackoff(quick, new SplittableRandom(4));
+    Duration first = b.nextDelay(0);
+    assertTrue(first.compareTo(Duration.ofMillis(10)) >= 0 && first.compareTo(Duration.ofMillis(20)) <= 0, first.toString());
+    Duration last = Duration.ZERO;
+    for (int i = 0; i < 10; i++) {
+      last = b.nextDelay(0);
+    }
+    assertTrue(last.compareTo(Duration.ofMillis(100)) >= 0 && last.compareTo(Duration.ofMillis(200)) <= 0, last.toString());
+    b.onAdmitted(0);
+    b.nextDelay(SECOND); // one second is stable for this schedule, not for the default one
+    assertEquals(1, b.failures());
+  }
+
+  @Test
+  void aScheduleThatMakesNoSenseIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ReconnectBackoff.Schedule(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ZERO));
+    assertTrue(e.getMessage().contains("0 < initial <= max"), e.getMessage());
   }
 }
