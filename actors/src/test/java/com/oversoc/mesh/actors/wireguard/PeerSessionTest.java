@@ -190,6 +190,18 @@ class PeerSessionTest {
     return d;
   }
 
+  /** Waits for {@code expected} among the session's events (they are reported from its own thread). */
+  private void awaitEvent(PeerEvent expected) throws InterruptedException {
+    List<PeerEvent> seen = new ArrayList<>();
+    for (PeerEvent e; (e = wiring.events.poll(3, TimeUnit.SECONDS)) != null; ) {
+      seen.add(e);
+      if (e.equals(expected)) {
+        return;
+      }
+    }
+    throw new AssertionError("no " + expected + " among " + seen);
+  }
+
   private void assertNothingFromUs() throws InterruptedException {
     assertNull(wiring.transmitted.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS), "our session sent something");
   }
@@ -226,8 +238,7 @@ class PeerSessionTest {
     establishBySending();
     assertEquals("hello", new String(theirReceived.get(0), StandardCharsets.UTF_8).trim());
     assertEquals(Peer.State.ESTABLISHED, state());
-    assertEquals(new PeerEvent.SessionEstablished(true), wiring.events.stream()
-        .filter(e -> e instanceof PeerEvent.SessionEstablished).findFirst().orElseThrow());
+    awaitEvent(new PeerEvent.SessionEstablished(true));
     assertTrue(wiring.transitions.containsAll(List.of("IDLE->HANDSHAKING", "HANDSHAKING->ESTABLISHED")), wiring.transitions.toString());
 
     theirs.send(ourKey.publicKey(), "back".getBytes(StandardCharsets.UTF_8), clock.nanos(), new Device.Output<>() {
@@ -272,7 +283,7 @@ class PeerSessionTest {
     advance(Duration.ofMillis(10 + 334));
     byte[] retry = nextFromUs();
     assertEquals(1, retry[0], "a second initiation");
-    assertTrue(wiring.events.stream().anyMatch(e -> e.equals(new PeerEvent.HandshakeInitiated(1))));
+    awaitEvent(new PeerEvent.HandshakeInitiated(1));
   }
 
   @Test
@@ -303,14 +314,7 @@ class PeerSessionTest {
     assertTrue(wiring.events.stream().anyMatch(e -> e instanceof PeerEvent.HandshakeGaveUp), wiring.events.toString());
     assertEquals(Peer.State.EXPIRED, state());
     advanceByTimers(WireGuardSpec.ZERO_KEY_MATERIAL_AFTER.minus(WireGuardSpec.REJECT_AFTER_TIME));
-    PeerEvent zeroed = null;
-    for (PeerEvent e; (e = wiring.events.poll(3, TimeUnit.SECONDS)) != null; ) {
-      if (e instanceof PeerEvent.KeyMaterialZeroed) {
-        zeroed = e;
-        break;
-      }
-    }
-    assertEquals(new PeerEvent.KeyMaterialZeroed(), zeroed);
+    awaitEvent(new PeerEvent.KeyMaterialZeroed());
     assertEquals(Peer.State.IDLE, state());
     assertTrue(wiring.transitions.containsAll(List.of("ESTABLISHED->EXPIRED", "EXPIRED->IDLE")), wiring.transitions.toString());
   }
