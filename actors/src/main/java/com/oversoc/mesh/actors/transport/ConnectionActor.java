@@ -64,6 +64,9 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
 
   record Close(ConnectionError error, String reason) implements Command {}
 
+  /** Close (if still open), tell the peer and every stream, and stop the actor. */
+  record Stop(ConnectionError error, String reason) implements Command {}
+
   private enum Tick implements Command { INSTANCE }
 
   /** A stream's stage and what it is waiting for. */
@@ -125,6 +128,10 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
         .onMessage(AbortWriting.class, m -> step(() -> ifOpen(m.streamId(),
             () -> connection.reset(m.streamId(), m.code(), clock.nanos()))))
         .onMessage(Close.class, m -> step(() -> connection.close(m.error(), m.reason(), clock.nanos())))
+        .onMessage(Stop.class, m -> {
+          step(() -> connection.close(m.error(), m.reason(), clock.nanos()));
+          return Behaviors.stopped();
+        })
         .build();
   }
 

@@ -58,6 +58,14 @@ public final class TransportConnection {
     actor.tell(new ConnectionActor.Close(error, reason));
   }
 
+  /**
+   * Closes the connection as {@link #close} does, then stops its actor: for a peer that left the
+   * map, whose connection will never be used again.
+   */
+  public void stop(ConnectionError error, String reason) {
+    actor.tell(new ConnectionActor.Stop(error, reason));
+  }
+
   void answer(long streamId, StreamOpenResult result) {
     actor.tell(new ConnectionActor.Answer(streamId, result));
   }

@@ -44,6 +44,12 @@ public final class PeerSession {
   /** A packet for the peer (the session owns the array from now on). */
   public record Send(byte[] packet) implements Command {}
 
+  /**
+   * A packet for the peer over one given path (a path probe, or its answer): sealed at once if a
+   * session exists, else it waits like any packet and leaves by the session's own choice.
+   */
+  public record SendVia(byte[] packet, Object path) implements Command {}
+
   /** An initiation from this peer, opened by the handshake worker. */
   public record Initiation(OpenedInitiation initiation, Object source) implements Command {}
 
@@ -85,6 +91,10 @@ public final class PeerSession {
   private final long[] scheduled = new long[Timers.Name.values().length];
   private final PeerOutput out;
   private Peer.State state;
+  /** The path what the current call transmits must take, or null: set while a call answers a message. */
+  private Object via;
+  /** The path the message being processed arrived on. */
+  private Object source;
   private long scheduledExpiry = Timers.NONE;
 
   private PeerSession(Peer peer, SessionWiring wiring, MonotonicClock clock, TimerScheduler<Command> timers,
@@ -98,12 +108,12 @@ public final class PeerSession {
     this.out = new PeerOutput() {
       @Override
       public void transmit(byte[] datagram) {
-        wiring.transmit(datagram);
+        wiring.transmit(datagram, via);
       }
 
       @Override
       public void deliver(byte[] packet) {
-        wiring.deliver(packet);
+        wiring.deliver(packet, source);
       }
 
       @Override
@@ -163,6 +173,14 @@ public final class PeerSession {
   private BehaviorBuilder<Command> handlers() {
     return Behaviors.receive(Command.class)
         .onMessage(Send.class, m -> step(() -> peer.send(m.packet(), clock.nanos(), out)))
+        .onMessage(SendVia.class, m -> step(() -> {
+          via = m.path();
+          try {
+            peer.send(m.packet(), clock.nanos(), out);
+          } finally {
+            via = null;
+          }
+        }))
         .onMessage(Initiation.class, m -> received(() -> peer.onInitiation(m.initiation(), clock.nanos(), out), m.source()))
         .onMessage(Response.class, m -> received(() -> peer.onResponse(m.response(), clock.nanos(), out), m.source()))
         .onMessage(Cookie.class, m -> received(() -> peer.onCookieReply(m.reply(), clock.nanos(), out), null))
@@ -192,11 +210,23 @@ public final class PeerSession {
         });
   }
 
-  private Behavior<Command> received(Supplier<ReceiveResult> call, Object source) {
+  /**
+   * Runs a receive call. What it transmits (a response, a keepalive, packets the new session
+   * released) goes back the way the message came, which is the one path known to reach the peer.
+   */
+  private Behavior<Command> received(Supplier<ReceiveResult> call, Object from) {
     return step(() -> {
-      ReceiveResult result = call.get();
-      if (result.isAccepted() && source != null) {
-        wiring.authenticated(source);
+      via = from;
+      source = from;
+      ReceiveResult result;
+      try {
+        result = call.get();
+      } finally {
+        via = null;
+        source = null;
+      }
+      if (result.isAccepted() && from != null) {
+        wiring.authenticated(from);
       }
     });
   }

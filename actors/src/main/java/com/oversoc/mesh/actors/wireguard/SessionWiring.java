@@ -11,11 +11,20 @@ import com.oversoc.mesh.protocol.wireguard.PeerEvent;
  * implementations must not block.
  */
 public interface SessionWiring {
-  /** A datagram for the peer over its current path. */
-  void transmit(byte[] datagram);
+  /**
+   * A datagram for the peer.
+   *
+   * @param via the path it must take (the one the message it answers came from, or the one a
+   *     {@link PeerSession.SendVia} named), or null for the session's own choice
+   */
+  void transmit(byte[] datagram, Object via);
 
-  /** A packet from the peer, authenticated and decrypted (keepalives are not delivered). */
-  void deliver(byte[] packet);
+  /**
+   * A packet from the peer, authenticated and decrypted (keepalives are not delivered).
+   *
+   * @param source the path it arrived on
+   */
+  void deliver(byte[] packet, Object source);
 
   /** An authenticated message from the peer arrived from {@code source} (for roaming). */
   default void authenticated(Object source) {}

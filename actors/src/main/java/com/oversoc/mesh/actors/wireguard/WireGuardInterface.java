@@ -27,6 +27,8 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
@@ -62,6 +64,7 @@ public final class WireGuardInterface {
   private final Map<NodePublicKey, Registered> peers = new ConcurrentHashMap<>();
   private final DropCounters drops = new DropCounters();
   private final AtomicInteger sessionsStarted = new AtomicInteger();
+  private final String name;
 
   /**
    * @param replyToSource sends a datagram (a cookie reply) back to where a message came from
@@ -73,6 +76,7 @@ public final class WireGuardInterface {
     this.demux = new Demux(indices);
     this.clock = clock;
     this.spawner = spawner;
+    this.name = name;
     HandshakeIntake<Object> intake = new HandshakeIntake<>(new CookieChecker(key.publicKey(), random), addresses,
         new LoadMonitor());
     InitiationOpener opener = new InitiationOpener(key, k -> {
@@ -121,8 +125,11 @@ public final class WireGuardInterface {
       if (peers.containsKey(config.publicKey())) {
         throw new IllegalArgumentException("peer " + config.publicKey().shortString() + " is already configured");
       }
-      ActorRef<PeerSession.Command> session = spawner.spawn(PeerSession.create(peer, wiring, clock),
-          "peer-" + sessionsStarted.incrementAndGet());
+      // A bug in what a session is wired to must not end the peer's session: the message that
+      // hit it is lost, the session's state and timers go on.
+      ActorRef<PeerSession.Command> session = spawner.spawn(
+          Behaviors.supervise(PeerSession.create(peer, wiring, clock)).onFailure(SupervisorStrategy.resume()),
+          name + "-peer-" + sessionsStarted.incrementAndGet());
       peers.put(config.publicKey(), new Registered(peer, session));
       return session;
     }

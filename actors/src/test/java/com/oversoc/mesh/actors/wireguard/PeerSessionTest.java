@@ -86,12 +86,12 @@ class PeerSessionTest {
     final List<String> transitions = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Override
-    public void transmit(byte[] datagram) {
+    public void transmit(byte[] datagram, Object via) {
       transmitted.add(datagram);
     }
 
     @Override
-    public void deliver(byte[] packet) {
+    public void deliver(byte[] packet, Object source) {
       delivered.add(packet);
     }
 

@@ -8,8 +8,6 @@ public final class ExitCodes {
   public static final int FAILURE = 1;
   /** Bad command line or bad configuration: fix the input and retry. */
   public static final int USAGE = 2;
-  /** The requested role is not part of this build (sysexits EX_UNAVAILABLE). */
-  public static final int UNAVAILABLE = 69;
 
   private ExitCodes() {}
 }

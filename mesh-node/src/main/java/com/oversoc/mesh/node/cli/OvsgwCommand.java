@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = OvsgwCommand.Version.class,
     description = "OverSOC Gateway mesh node: coordinator, relay, gateway or platform.",
-    subcommands = {VersionCommand.class, RunCommand.class, ConfigCommand.class, AdminCommand.class})
+    subcommands = {VersionCommand.class, RunCommand.class, LocalCommand.class, ConfigCommand.class,
+        AdminCommand.class})
 public final class OvsgwCommand implements Runnable {
   final Map<String, String> env;
 

@@ -1,17 +1,13 @@
 package com.oversoc.mesh.node.cli;
 
-import static java.util.stream.Collectors.joining;
 
 import com.oversoc.mesh.node.config.ConfigLoader;
 import com.oversoc.mesh.node.config.InvalidConfigException;
 import com.oversoc.mesh.node.config.NodeConfig;
-import com.oversoc.mesh.node.config.Role;
 import com.oversoc.mesh.node.logging.LoggingSetup;
 import com.oversoc.mesh.node.role.RoleLauncher;
 import com.oversoc.mesh.node.role.Roles;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,16 +35,7 @@ final class RunCommand implements Callable<Integer> {
     }
     LoggingSetup.apply(config.log());
 
-    Optional<RoleLauncher> launcher = Roles.launcher(config.role());
-    if (launcher.isEmpty()) {
-      List<Role> available = Roles.available();
-      spec.commandLine().getErr().println("ovsgw: the " + config.role().configName()
-          + " role is not available in this build yet; roles available: "
-          + (available.isEmpty() ? "none" : available.stream().map(Role::configName).collect(joining(", ")))
-          + " (see README, Status)");
-      return ExitCodes.UNAVAILABLE;
-    }
-    RoleLauncher.Running running = launcher.get().start(config);
+    RoleLauncher.Running running = Roles.launcher(config.role()).start(config);
     Thread stopper = new Thread(running::close, "ovsgw-shutdown");
     Runtime.getRuntime().addShutdownHook(stopper);
     try {

@@ -6,6 +6,8 @@ import com.oversoc.mesh.node.config.NodeConfig.ListenSettings;
 import com.oversoc.mesh.node.config.NodeConfig.LogFormat;
 import com.oversoc.mesh.node.config.NodeConfig.LogSettings;
 import com.oversoc.mesh.node.config.NodeConfig.NodeSettings;
+import com.oversoc.mesh.node.config.NodeConfig.GatewaySettings;
+import com.oversoc.mesh.node.config.NodeConfig.PlatformSettings;
 import com.oversoc.mesh.node.config.NodeConfig.RelaySettings;
 import com.oversoc.mesh.protocol.key.CoordinatorPublicKey;
 import com.typesafe.config.Config;
@@ -108,9 +110,11 @@ public final class ConfigLoader {
         r.ipLiteral("ovsgw.direct.listen-address"), r.listenPort("ovsgw.direct.listen-port"));
     CoordinatorSettings coordinator = CoordinatorConfig.read(r, stateDir);
     RelaySettings relay = RelayConfig.read(r);
+    GatewaySettings gateway = MeshNodeConfig.readGateway(r);
+    PlatformSettings platform = MeshNodeConfig.readPlatform(r);
 
     Config pekko = user.hasPath("pekko") ? user.getConfig("pekko").atKey("pekko") : ConfigFactory.empty();
-    return new NodeConfig(role, node, log, control, direct, coordinator, relay, pekko);
+    return new NodeConfig(role, node, log, control, direct, coordinator, relay, gateway, platform, pekko);
   }
 
   /** The lab relay's alternative to the coordinator feed, read here to decide what control needs. */

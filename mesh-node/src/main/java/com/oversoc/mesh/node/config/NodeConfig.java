@@ -26,6 +26,8 @@ public record NodeConfig(
     ListenSettings direct,
     CoordinatorSettings coordinator,
     RelaySettings relay,
+    GatewaySettings gateway,
+    PlatformSettings platform,
     Config pekko) {
 
   /**
@@ -77,6 +79,16 @@ public record NodeConfig(
       Optional<ListenSettings> metrics) {}
 
   public record TlsFiles(Path certificateChain, Path privateKey) {}
+
+  /** The gateway role ({@code ovsgw.gateway}): what it may dial, and how long a dial may take. */
+  public record GatewaySettings(List<com.oversoc.mesh.actors.edge.AllowedTargets.Rule> allowedTargets,
+      Duration connectTimeout) {}
+
+  /** The platform role ({@code ovsgw.platform}). */
+  public record PlatformSettings(List<PortForwardSpec> forwards) {}
+
+  /** One static port forward: connections to {@code listen} become streams through {@code gateway} to target:port. */
+  public record PortForwardSpec(java.net.InetSocketAddress listen, String gateway, IpLiteral target, int targetPort) {}
 
   /** What bounds one client: see reference.conf for each key. */
   public record RelayLimits(

@@ -65,13 +65,6 @@ class CliTest {
   }
 
   @Test
-  void runOfARoleNotInThisBuildSaysSoAndExitsNonZero() {
-    Result r = run("run", "--config", "../config/gateway.conf");
-    assertEquals(ExitCodes.UNAVAILABLE, r.exit());
-    assertTrue(r.err().contains("the gateway role is not available in this build yet"), r.err());
-  }
-
-  @Test
   void runWithAnInvalidConfigExitsTwo() throws Exception {
     Path file = Files.writeString(dir.resolve("x.conf"), "ovsgw.role = firewall\n");
     Result r = run("run", "--config", file.toString());

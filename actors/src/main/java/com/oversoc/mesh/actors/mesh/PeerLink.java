@@ -1,0 +1,389 @@
+package com.oversoc.mesh.actors.mesh;
+
+import com.oversoc.mesh.actors.path.PathAddress;
+import com.oversoc.mesh.actors.transport.DatagramLink;
+import com.oversoc.mesh.actors.transport.IncomingStream;
+import com.oversoc.mesh.actors.transport.TransportConnection;
+import com.oversoc.mesh.actors.wireguard.PeerSession;
+import com.oversoc.mesh.actors.wireguard.SessionWiring;
+import com.oversoc.mesh.protocol.key.NodePublicKey;
+import com.oversoc.mesh.protocol.net.IpLiteral;
+import com.oversoc.mesh.protocol.path.ObservedAddress;
+import com.oversoc.mesh.protocol.path.PathProbe;
+import com.oversoc.mesh.protocol.path.PathProbeException;
+import com.oversoc.mesh.protocol.path.PathSelector;
+import com.oversoc.mesh.protocol.time.MonotonicClock;
+import com.oversoc.mesh.protocol.transport.Connection;
+import com.oversoc.mesh.protocol.transport.ConnectionError;
+import com.oversoc.mesh.protocol.transport.TransportConfig;
+import com.oversoc.mesh.protocol.transport.frame.FrameException;
+import com.oversoc.mesh.protocol.transport.stream.StreamOpenResult;
+import com.oversoc.mesh.protocol.wireguard.MessageType;
+import com.oversoc.mesh.protocol.wireguard.Peer;
+import com.oversoc.mesh.protocol.wireguard.PeerEvent;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a node has with one peer: its WireGuard session, the choice of path under it, and
+ * the mesh transport connection on top. The send pipeline:
+ *
+ * <pre>
+ *  stream bytes -> TransportConnection -> DatagramLink -> PeerSession (seal)
+ *      -> SessionWiring.transmit: the path the message answers, else (initiation) every
+ *         handshake path, else the selector's current path -> the datagram port for it
+ * </pre>
+ *
+ * and the receive one:
+ *
+ * <pre>
+ *  port -> WireGuardInterface -> PeerSession (open) -> SessionWiring.deliver:
+ *      a path probe -> the selector (a ping is answered at once, on the path it came by)
+ *      a transport packet -> the TransportConnection (a gateway makes it on the first packet)
+ * </pre>
+ *
+ * The selector is pure and not thread-safe: every use holds its monitor. It is touched by the
+ * session's thread (transmit, deliver, authenticated) and by the probe timer.
+ */
+public final class PeerLink {
+  private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
+  /** Connection ids of a gateway's replaced transports, kept so their late packets cannot bring them back. */
+  private static final int RETIRED_IDS = 8;
+
+  /** Sends a datagram on a path; false if no port reaches it. */
+  @FunctionalInterface
+  interface Transmitter {
+    boolean send(PathAddress to, byte[] datagram);
+  }
+
+  private final ActorSystem<?> system;
+  private final MeshDataPlane.Side side;
+  private final NodePublicKey key;
+  private final MonotonicClock clock;
+  private final RandomGenerator random;
+  private final TransportConfig transportConfig;
+  private final Consumer<IncomingStream> incoming;
+  private final Transmitter ports;
+  private final PathSelector<PathAddress> selector;
+  private volatile String name;
+  private volatile ActorRef<PeerSession.Command> session;
+  private volatile TransportConnection transport;
+  private volatile Consumer<byte[]> transportReceiver = p -> {};
+  private int connectionId;
+  private final ArrayDeque<Integer> retired = new ArrayDeque<>();
+  private Cancellable probeTimer;
+  private long probeAt = Long.MAX_VALUE;
+  private volatile boolean closed;
+  /** How often the data path lets the selector act (it also runs at its own deadlines). */
+  private static final long POLL_GAP_NANOS = 100_000_000L;
+  private volatile long lastPoll;
+  private final java.util.concurrent.atomic.AtomicLong initiations = new java.util.concurrent.atomic.AtomicLong();
+
+  PeerLink(ActorSystem<?> system, MeshDataPlane.Side side, MeshDataPlane.PeerInfo info, MonotonicClock clock,
+      RandomGenerator random, TransportConfig transportConfig, Consumer<IncomingStream> incoming, Transmitter ports) {
+    this.system = system;
+    this.side = side;
+    this.key = info.key();
+    this.name = info.name();
+    this.clock = clock;
+    this.random = random;
+    this.transportConfig = transportConfig;
+    this.incoming = incoming;
+    this.ports = ports;
+    this.selector = new PathSelector<>(a -> a instanceof PathAddress.Relayed, random);
+    synchronized (selector) {
+      selector.setCandidates(info.direct(), info.relay(), clock.nanos());
+    }
+  }
+
+  /** Starts the session (through {@code start}, which adds the peer to the interface) and, on a platform, the transport. */
+  void start(java.util.function.Function<SessionWiring, ActorRef<PeerSession.Command>> start) {
+    this.session = start.apply(new Wiring());
+    if (side == MeshDataPlane.Side.PLATFORM) {
+      Connection c = Connection.platform(transportConfig, random, clock.nanos());
+      connectionId = c.connectionId();
+      transport = TransportConnection.spawn(system, actorName(c.connectionId()), c, new Link(), clock,
+          s -> s.reject(StreamOpenResult.WRONG_DIRECTION));
+    }
+  }
+
+  public NodePublicKey key() {
+    return key;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The peer map changed this peer's name, endpoints or home relay. */
+  void update(MeshDataPlane.PeerInfo info) {
+    this.name = info.name();
+    synchronized (selector) {
+      selector.setCandidates(info.direct(), info.relay(), clock.nanos());
+    }
+    reschedule();
+  }
+
+  /** The path datagrams take now, if any. */
+  public Optional<PathAddress> currentPath() {
+    synchronized (selector) {
+      return selector.current(clock.nanos());
+    }
+  }
+
+  /** Handshake initiations this node sent to the peer (a gateway's is always 0). */
+  public long handshakesInitiated() {
+    return initiations.get();
+  }
+
+  /** The WireGuard session actor. */
+  public ActorRef<PeerSession.Command> session() {
+    return session;
+  }
+
+  /**
+   * Platform: a flow that opens a stream to {@code target}:{@code port} on this gateway each time
+   * it is materialized; it fails with the gateway's typed refusal.
+   */
+  public Flow<ByteString, ByteString, CompletionStage<StreamOpenResult>> openStream(IpLiteral target, int port) {
+    TransportConnection t = transport;
+    if (side != MeshDataPlane.Side.PLATFORM || t == null) {
+      throw new IllegalStateException("only a platform opens streams");
+    }
+    return t.openStream(target, port);
+  }
+
+  /** The peer left the map: its transport closes (every stream fails) and the probe timer stops. */
+  void close(String reason) {
+    closed = true;
+    synchronized (this) {
+      if (probeTimer != null) {
+        probeTimer.cancel();
+      }
+    }
+    TransportConnection t = transport;
+    if (t != null) {
+      t.stop(ConnectionError.NO_ERROR, reason);
+    }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong TRANSPORTS = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Unique in the actor system: a peer's connections come and go. */
+  private static String actorName(int connectionId) {
+    return "transport-" + Integer.toHexString(connectionId) + "-" + TRANSPORTS.incrementAndGet();
+  }
+
+  // ---- the transport's datagrams ----
+
+  private final class Link implements DatagramLink {
+    @Override
+    public void send(byte[] datagram) {
+      synchronized (selector) {
+        selector.onDataSent(clock.nanos());
+      }
+      session.tell(new PeerSession.Send(datagram));
+      pollSoon();
+    }
+
+    @Override
+    public void setReceiver(Consumer<byte[]> receiver) {
+      transportReceiver = receiver;
+    }
+  }
+
+  /** A transport packet from the peer; a gateway starts (or restarts) its connection on a new id. */
+  private void onTransportPacket(byte[] packet) {
+    if (side == MeshDataPlane.Side.GATEWAY) {
+      int id;
+      try {
+        id = Connection.peekConnectionId(ByteBuffer.wrap(packet));
+      } catch (FrameException e) {
+        LOG.debug("peer {}: undecodable transport packet: {}", name, e.getMessage());
+        return;
+      }
+      synchronized (this) {
+        if (closed || retired.contains(id)) {
+          return;
+        }
+        if (transport == null || id != connectionId) {
+          if (transport != null) {
+            transport.stop(ConnectionError.NO_ERROR, "the platform started a new connection");
+            retired.addLast(connectionId);
+            if (retired.size() > RETIRED_IDS) {
+              retired.removeFirst();
+            }
+          }
+          Connection c = Connection.gateway(transportConfig, id, random, clock.nanos());
+          connectionId = id;
+          transport = TransportConnection.spawn(system, actorName(id), c, new Link(), clock, incoming);
+        }
+      }
+    }
+    transportReceiver.accept(packet);
+  }
+
+  // ---- probes ----
+
+  private void onProbe(byte[] packet, PathAddress source) {
+    PathProbe probe;
+    try {
+      probe = PathProbe.decode(packet);
+    } catch (PathProbeException e) {
+      LOG.debug("peer {}: bad path probe from {}: {}", name, source, e.getMessage());
+      return;
+    }
+    switch (probe) {
+      case PathProbe.Ping ping -> {
+        // A ping through a relay has no address to report, and the selector never sends one there.
+        if (source.isDirect()) {
+          session.tell(new PeerSession.SendVia(ping.pong(observed(source)).encode(), source));
+        }
+      }
+      case PathProbe.Pong pong -> {
+        synchronized (selector) {
+          long now = clock.nanos();
+          selector.onAuthenticated(source, now);
+          selector.onPong(pong.txid(), source, now);
+        }
+        reschedule();
+      }
+    }
+  }
+
+  private static ObservedAddress observed(PathAddress source) {
+    return switch (source) {
+      case PathAddress.Direct d -> new ObservedAddress(d.endpoint().getAddress().getAddress(), d.endpoint().getPort());
+      case PathAddress.Memory m -> new ObservedAddress(new byte[] {127, 0, 0, 1}, m.port());
+      case PathAddress.Relayed r -> throw new IllegalArgumentException("a relayed ping is not answered");
+    };
+  }
+
+  /** Sends the pings due now and arms the timer for the selector's next deadline. */
+  private void runProbes() {
+    if (closed) {
+      return;
+    }
+    PathSelector.Actions<PathAddress> actions;
+    synchronized (selector) {
+      actions = selector.poll(clock.nanos());
+    }
+    for (PathSelector.OutgoingProbe<PathAddress> probe : actions.probes()) {
+      session.tell(new PeerSession.SendVia(probe.packet(), probe.to()));
+    }
+    schedule(actions.nextDeadline());
+  }
+
+  /** Traffic changes the selector's cadence; letting it act at most every POLL_GAP keeps the data path cheap. */
+  private void pollSoon() {
+    long now = clock.nanos();
+    if (now - lastPoll >= POLL_GAP_NANOS) {
+      lastPoll = now;
+      runProbes();
+    }
+  }
+
+  /** Something changed what the selector wants to send, or when: let it act now. */
+  private void reschedule() {
+    runProbes();
+  }
+
+  private synchronized void schedule(long deadline) {
+    if (closed || deadline == PathSelector.NONE || (probeTimer != null && !probeTimer.isCancelled() && probeAt <= deadline)) {
+      return;
+    }
+    if (probeTimer != null) {
+      probeTimer.cancel();
+    }
+    probeAt = deadline;
+    long delay = Math.max(0, deadline - clock.nanos());
+    probeTimer = system.classicSystem().scheduler().scheduleOnce(Duration.ofNanos(delay), () -> {
+      synchronized (this) {
+        probeTimer = null;
+        probeAt = Long.MAX_VALUE;
+      }
+      runProbes();
+    }, system.executionContext());
+  }
+
+  // ---- what the session produces ----
+
+  private final class Wiring implements SessionWiring {
+    @Override
+    public void transmit(byte[] datagram, Object via) {
+      if (via instanceof PathAddress path) {
+        ports.send(path, datagram);
+        return;
+      }
+      List<PathAddress> targets;
+      synchronized (selector) {
+        // Read inside the monitor: the selector refuses a time older than one it has seen.
+        long now = clock.nanos();
+        targets = datagram[0] == MessageType.HANDSHAKE_INITIATION.wire()
+            ? selector.handshakePaths(now)
+            : selector.current(now).map(List::of).orElse(List.of());
+      }
+      for (PathAddress to : targets) {
+        ports.send(to, datagram);
+      }
+    }
+
+    @Override
+    public void deliver(byte[] packet, Object source) {
+      if (PathProbe.isProbe(packet)) {
+        if (source instanceof PathAddress path) {
+          onProbe(packet, path);
+        }
+        return;
+      }
+      onTransportPacket(packet);
+    }
+
+    @Override
+    public void authenticated(Object source) {
+      if (source instanceof PathAddress path) {
+        synchronized (selector) {
+          selector.onAuthenticated(path, clock.nanos());
+        }
+        pollSoon();
+      }
+    }
+
+    @Override
+    public void stateChanged(Peer.State from, Peer.State to) {
+      boolean up = to == Peer.State.ESTABLISHED;
+      if (up != (from == Peer.State.ESTABLISHED)) {
+        synchronized (selector) {
+          selector.sessionUp(up, clock.nanos());
+        }
+        runProbes();
+      }
+    }
+
+    @Override
+    public void event(PeerEvent event) {
+      if (event instanceof PeerEvent.HandshakeInitiated) {
+        initiations.incrementAndGet();
+      }
+      LOG.debug("peer {}: {}", name, event);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PeerLink[" + name + " " + key.shortString() + "]";
+  }
+}
