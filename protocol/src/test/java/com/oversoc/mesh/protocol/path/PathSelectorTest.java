@@ -44,6 +44,14 @@ class PathSelectorTest {
     return txids.get(0);
   }
 
+  /** A selector whose peer has one direct candidate, udp:a, and the relay, with its session up. */
+  private static PathSelector<String> upWithA(long seed) {
+    PathSelector<String> s = selector(seed);
+    s.setCandidates(List.of("udp:a"), WITH_RELAY, 0);
+    s.sessionUp(true, 0);
+    return s;
+  }
+
   private static PathStatus<String> status(PathSelector<String> selector, String address, long now) {
     return selector.paths(now).stream().filter(p -> p.address().equals(address)).findFirst()
         .orElseThrow(() -> new AssertionError(address + " is not a candidate"));
@@ -279,9 +287,7 @@ class PathSelectorTest {
 
   @Test
   void aKnownCandidateHeardFromIsPingedAtOnceIfNothingIsInFlightToIt() {
-    PathSelector<String> s = selector(17);
-    s.setCandidates(List.of("udp:a"), WITH_RELAY, 0);
-    s.sessionUp(true, 0);
+    PathSelector<String> s = upWithA(17);
     for (long round : new long[] {0, 500 * MS, 1_500 * MS, 3_500 * MS, 7_500 * MS}) {
       pingTo(s.poll(round), "udp:a"); // discovery, unanswered
     }
@@ -384,9 +390,7 @@ class PathSelectorTest {
 
   @Test
   void unknownAndDuplicatePongsAreIgnoredAndCounted() {
-    PathSelector<String> s = selector(23);
-    s.setCandidates(List.of("udp:a"), WITH_RELAY, 0);
-    s.sessionUp(true, 0);
+    PathSelector<String> s = upWithA(23);
     long txid = pingTo(s.poll(0), "udp:a");
     assertEquals(Optional.empty(), s.onPong(txid ^ 1, "udp:a", 1 * MS));
     assertEquals(WITH_RELAY, s.current(1 * MS), "a pong for no ping of ours confirms nothing");
@@ -408,9 +412,7 @@ class PathSelectorTest {
 
   @Test
   void aPongForAPingToACandidateSinceForgottenIsIgnored() {
-    PathSelector<String> s = selector(25);
-    s.setCandidates(List.of("udp:a"), WITH_RELAY, 0);
-    s.sessionUp(true, 0);
+    PathSelector<String> s = upWithA(25);
     long txid = pingTo(s.poll(0), "udp:a");
     s.setCandidates(List.of(), WITH_RELAY, 1 * MS);
     assertEquals(Optional.empty(), s.onPong(txid, "udp:a", 2 * MS));
