@@ -366,6 +366,22 @@ class PathSelectorTest {
   }
 
   @Test
+  void aFullPeerMapDoesNotPushOutTheLearnedPathInUse() {
+    PathSelector<String> s = upWithA(45);
+    s.poll(0);
+    s.onAuthenticated("udp:mapped", 1 * S);
+    s.onAuthenticated("udp:other", 1 * S);
+    s.onPong(pingTo(s.poll(1 * S), "udp:mapped"), "udp:mapped", 1 * S + 5 * MS);
+    List<String> listed = IntStream.range(0, 20).mapToObj(i -> "udp:" + i).toList();
+    s.setCandidates(listed, WITH_RELAY, 2 * S);
+    List<String> expected = new ArrayList<>(listed.subList(0, PathDefaults.MAX_CANDIDATES - 1));
+    expected.add("udp:mapped");
+    assertEquals(expected, addresses(s, 2 * S));
+    assertEquals(Optional.of("udp:mapped"), s.current(2 * S));
+    assertEquals(6, s.stats().candidatesDropped(), "five listed, and the learned one not in use");
+  }
+
+  @Test
   void aNewPeerMapKeepsWhatWasLearnedAboutAddressesThatStayAndForgetsListedOnesThatGo() {
     FakeNetwork net = FakeNetwork.started(22, List.of("udp:a"), WITH_RELAY, 0).answers("udp:a", 20).answers("udp:c", 5);
     net.peerSendsFrom("udp:learned", 1 * S, 2 * S, 1 * S);
