@@ -170,6 +170,17 @@ class PathSelectorTest {
   }
 
   @Test
+  void theRoundTripIsSmoothedAsRfc6298Srtt() {
+    PathSelector<String> s = upWithA(40);
+    s.onPong(pingTo(s.poll(0), "udp:a"), "udp:a", 100 * MS);
+    assertEquals(100 * MS, status(s, "udp:a", 100 * MS).srttNanos(), "the first sample as it is");
+    s.onPong(pingTo(s.poll(25 * S), "udp:a"), "udp:a", 25 * S + 20 * MS);
+    assertEquals(90 * MS, status(s, "udp:a", 25 * S + 20 * MS).srttNanos(), "100 + (20 - 100) / 8");
+    s.onPong(pingTo(s.poll(50 * S), "udp:a"), "udp:a", 50 * S + 10 * MS);
+    assertEquals(80 * MS, status(s, "udp:a", 50 * S + 10 * MS).srttNanos(), "90 + (10 - 90) / 8");
+  }
+
+  @Test
   void twoSimilarJitteryPathsDoNotFlap() {
     SplittableRandom jitter = new SplittableRandom(77);
     FakeNetwork net = FakeNetwork.started(8, List.of("udp:a", "udp:b"), WITH_RELAY, 0)
@@ -224,6 +235,35 @@ class PathSelectorTest {
     long timeout = PathDefaults.PING_TIMEOUT.toNanos();
     assertEquals(100 * S + timeout, net.firstChangeTo(RELAY, 1 * S),
         "the heartbeats of 50, 75 and 100 s missed: dead when the third one times out");
+  }
+
+  @Test
+  void silenceCountsOnlyWhileDataFlowsAfterwardsMissedHeartbeatsDecide() {
+    FakeNetwork net = FakeNetwork.started(41, List.of("udp:a"), WITH_RELAY, 0).answers("udp:a", 20);
+    net.sendData(0, 20 * S, TRAFFIC_GAP);
+    net.at(29 * S, () -> net.block("udp:a"));
+    net.runUntil(200 * S);
+    long timeout = PathDefaults.PING_TIMEOUT.toNanos();
+    assertEquals(List.of(53 * S, 78 * S, 103 * S), net.pingTimes("udp:a", 29 * S, 104 * S),
+        "data stopped at 19.95 s: idle heartbeats from the one of 28 s");
+    assertEquals(103 * S + timeout, net.firstChangeTo(RELAY, 1 * S),
+        "not at 34.52 s (28.02 + 6.5): no data flowed by then");
+  }
+
+  @Test
+  void aBackupPathThatDiesIsNotWhereTrafficGoesWhenTheCurrentOneDies() {
+    FakeNetwork net = FakeNetwork.started(42, List.of("udp:a", "udp:b"), WITH_RELAY, 0)
+        .answers("udp:a", 10).answers("udp:b", 30);
+    net.sendData(0, 120 * S, TRAFFIC_GAP);
+    net.at(29 * S, () -> net.block("udp:b"));
+    net.at(59 * S, () -> net.block("udp:a"));
+    net.runUntil(40 * S);
+    assertFalse(status(net.selector, "udp:b", net.now()).live(), "the backup is judged by its own heartbeats");
+    assertEquals(Optional.of("udp:a"), net.current());
+    net.runUntil(120 * S);
+    assertEquals(List.of(new Change(0, WITH_RELAY), new Change(10 * MS, Optional.of("udp:a")),
+        new Change(58 * S + 10 * MS + SILENCE, WITH_RELAY)), net.changes);
+    assertEquals(2, net.selector.stats().pathsDied());
   }
 
   @Test
@@ -296,6 +336,27 @@ class PathSelectorTest {
     s.poll(12_500 * MS); // that ping expires
     s.onAuthenticated("udp:a", 12_600 * MS);
     assertEquals(1, s.poll(12_600 * MS).probes().size(), "heard from, nothing in flight: pinged");
+  }
+
+  @Test
+  void noCandidateIsPingedTwiceWithinHalfASecondWhateverAsksForIt() {
+    FakeNetwork net = FakeNetwork.started(43, List.of("udp:a"), WITH_RELAY, 0);
+    net.peerSendsFrom("udp:learned", 100 * MS, 300 * MS, 100 * MS);
+    net.runUntil(2 * S);
+    assertEquals(List.of(100 * MS, 1_500 * MS), net.pingTimes("udp:learned", 0, 2 * S),
+        "learned at 0.1 s and pinged; the round of 0.5 s skips it, the one of 1.5 s does not");
+  }
+
+  @Test
+  void relaySourcesNeverBecomeDirectCandidates() {
+    PathSelector<String> s = upWithA(44);
+    long txid = pingTo(s.poll(0), "udp:a");
+    s.onAuthenticated(RELAY, 1 * MS);
+    s.onAuthenticated("relay:elsewhere", 1 * MS);
+    assertEquals(Optional.empty(), s.onPong(txid, RELAY, 2 * MS), "a pong through the relay confirms no direct path");
+    assertEquals(List.of("udp:a"), addresses(s, 2 * MS));
+    assertEquals(1, s.stats().pongsFromOtherAddress());
+    assertEquals(WITH_RELAY, s.current(2 * MS));
   }
 
   // ---- without a relay, handshakes ----
