@@ -30,6 +30,7 @@ class PathSelectorTest {
   private static final Optional<String> WITH_RELAY = Optional.of(RELAY);
   private static final long SILENCE = PathDefaults.ACTIVE_SILENCE_TIMEOUT.toNanos();
   private static final long UPGRADE = PathDefaults.UPGRADE_INTERVAL.toNanos();
+  private static final long PING_TIMEOUT = PathDefaults.PING_TIMEOUT.toNanos();
   private static final long TRAFFIC_GAP = 50 * MS;
 
   private static PathSelector<String> selector(long seed) {
@@ -232,8 +233,7 @@ class PathSelectorTest {
     net.runUntil(200 * S);
     assertEquals(List.of(0L, 25 * S, 50 * S, 75 * S, 100 * S), net.pingTimes("udp:a", 0, 101 * S),
         "idle heartbeats every 25 s");
-    long timeout = PathDefaults.PING_TIMEOUT.toNanos();
-    assertEquals(100 * S + timeout, net.firstChangeTo(RELAY, 1 * S),
+    assertEquals(100 * S + PING_TIMEOUT, net.firstChangeTo(RELAY, 1 * S),
         "the heartbeats of 50, 75 and 100 s missed: dead when the third one times out");
   }
 
@@ -243,10 +243,9 @@ class PathSelectorTest {
     net.sendData(0, 20 * S, TRAFFIC_GAP);
     net.at(29 * S, () -> net.block("udp:a"));
     net.runUntil(200 * S);
-    long timeout = PathDefaults.PING_TIMEOUT.toNanos();
     assertEquals(List.of(53 * S, 78 * S, 103 * S), net.pingTimes("udp:a", 29 * S, 104 * S),
         "data stopped at 19.95 s: idle heartbeats from the one of 28 s");
-    assertEquals(103 * S + timeout, net.firstChangeTo(RELAY, 1 * S),
+    assertEquals(103 * S + PING_TIMEOUT, net.firstChangeTo(RELAY, 1 * S),
         "not at 34.52 s (28.02 + 6.5): no data flowed by then");
   }
 
