@@ -163,7 +163,8 @@ public final class PathSelector<P> {
   /**
    * The peer's endpoints and home relay from the peer map. What was learned about addresses that
    * stay is kept; listed addresses that go are forgotten; learned ones stay (the peer map does not
-   * know them). Beyond MAX_CANDIDATES the first listed are kept, then the most recently learned.
+   * know them). Beyond MAX_CANDIDATES the first listed are kept, then the most recently learned;
+   * a learned path in use keeps its place whatever the peer map lists.
    *
    * @throws IllegalArgumentException if a direct address is a relay one or the relay is not (nothing changes)
    */
@@ -179,9 +180,11 @@ public final class PathSelector<P> {
       throw new IllegalArgumentException("the relay is a direct address: " + relay.get());
     }
     advance(now);
+    boolean keepChosenLearned = chosen != null && chosen.learned && !listed.contains(chosen.address);
+    int listedRoom = PathDefaults.MAX_CANDIDATES - (keepChosenLearned ? 1 : 0);
     List<Candidate<P>> next = new ArrayList<>();
     for (P p : listed) {
-      if (next.size() == PathDefaults.MAX_CANDIDATES) {
+      if (next.size() == listedRoom) {
         candidatesDropped++;
         continue;
       }

@@ -30,6 +30,7 @@ class PathSelectorTest {
   private static final Optional<String> WITH_RELAY = Optional.of(RELAY);
   private static final long SILENCE = PathDefaults.ACTIVE_SILENCE_TIMEOUT.toNanos();
   private static final long UPGRADE = PathDefaults.UPGRADE_INTERVAL.toNanos();
+  private static final long PING_TIMEOUT = PathDefaults.PING_TIMEOUT.toNanos();
   private static final long TRAFFIC_GAP = 50 * MS;
 
   private static PathSelector<String> selector(long seed) {
@@ -42,6 +43,14 @@ class PathSelectorTest {
         .map(p -> FakeNetwork.decode(p.packet()).txid()).toList();
     assertEquals(1, txids.size(), "one ping to " + to + " in " + actions.probes());
     return txids.get(0);
+  }
+
+  /** A selector whose peer has one direct candidate, udp:a, and the relay, with its session up. */
+  private static PathSelector<String> upWithA(long seed) {
+    PathSelector<String> s = selector(seed);
+    s.setCandidates(List.of("udp:a"), WITH_RELAY, 0);
+    s.sessionUp(true, 0);
+    return s;
   }
 
   private static PathStatus<String> status(PathSelector<String> selector, String address, long now) {
@@ -162,6 +171,17 @@ class PathSelectorTest {
   }
 
   @Test
+  void theRoundTripIsSmoothedAsRfc6298Srtt() {
+    PathSelector<String> s = upWithA(40);
+    s.onPong(pingTo(s.poll(0), "udp:a"), "udp:a", 100 * MS);
+    assertEquals(100 * MS, status(s, "udp:a", 100 * MS).srttNanos(), "the first sample as it is");
+    s.onPong(pingTo(s.poll(25 * S), "udp:a"), "udp:a", 25 * S + 20 * MS);
+    assertEquals(90 * MS, status(s, "udp:a", 25 * S + 20 * MS).srttNanos(), "100 + (20 - 100) / 8");
+    s.onPong(pingTo(s.poll(50 * S), "udp:a"), "udp:a", 50 * S + 10 * MS);
+    assertEquals(80 * MS, status(s, "udp:a", 50 * S + 10 * MS).srttNanos(), "90 + (10 - 90) / 8");
+  }
+
+  @Test
   void twoSimilarJitteryPathsDoNotFlap() {
     SplittableRandom jitter = new SplittableRandom(77);
     FakeNetwork net = FakeNetwork.started(8, List.of("udp:a", "udp:b"), WITH_RELAY, 0)
@@ -213,9 +233,36 @@ class PathSelectorTest {
     net.runUntil(200 * S);
     assertEquals(List.of(0L, 25 * S, 50 * S, 75 * S, 100 * S), net.pingTimes("udp:a", 0, 101 * S),
         "idle heartbeats every 25 s");
-    long timeout = PathDefaults.PING_TIMEOUT.toNanos();
-    assertEquals(100 * S + timeout, net.firstChangeTo(RELAY, 1 * S),
+    assertEquals(100 * S + PING_TIMEOUT, net.firstChangeTo(RELAY, 1 * S),
         "the heartbeats of 50, 75 and 100 s missed: dead when the third one times out");
+  }
+
+  @Test
+  void silenceCountsOnlyWhileDataFlowsAfterwardsMissedHeartbeatsDecide() {
+    FakeNetwork net = FakeNetwork.started(41, List.of("udp:a"), WITH_RELAY, 0).answers("udp:a", 20);
+    net.sendData(0, 20 * S, TRAFFIC_GAP);
+    net.at(29 * S, () -> net.block("udp:a"));
+    net.runUntil(200 * S);
+    assertEquals(List.of(53 * S, 78 * S, 103 * S), net.pingTimes("udp:a", 29 * S, 104 * S),
+        "data stopped at 19.95 s: idle heartbeats from the one of 28 s");
+    assertEquals(103 * S + PING_TIMEOUT, net.firstChangeTo(RELAY, 1 * S),
+        "not at 34.52 s (28.02 + 6.5): no data flowed by then");
+  }
+
+  @Test
+  void aBackupPathThatDiesIsNotWhereTrafficGoesWhenTheCurrentOneDies() {
+    FakeNetwork net = FakeNetwork.started(42, List.of("udp:a", "udp:b"), WITH_RELAY, 0)
+        .answers("udp:a", 10).answers("udp:b", 30);
+    net.sendData(0, 120 * S, TRAFFIC_GAP);
+    net.at(29 * S, () -> net.block("udp:b"));
+    net.at(59 * S, () -> net.block("udp:a"));
+    net.runUntil(40 * S);
+    assertFalse(status(net.selector, "udp:b", net.now()).live(), "the backup is judged by its own heartbeats");
+    assertEquals(Optional.of("udp:a"), net.current());
+    net.runUntil(120 * S);
+    assertEquals(List.of(new Change(0, WITH_RELAY), new Change(10 * MS, Optional.of("udp:a")),
+        new Change(58 * S + 10 * MS + SILENCE, WITH_RELAY)), net.changes);
+    assertEquals(2, net.selector.stats().pathsDied());
   }
 
   @Test
@@ -279,9 +326,7 @@ class PathSelectorTest {
 
   @Test
   void aKnownCandidateHeardFromIsPingedAtOnceIfNothingIsInFlightToIt() {
-    PathSelector<String> s = selector(17);
-    s.setCandidates(List.of("udp:a"), WITH_RELAY, 0);
-    s.sessionUp(true, 0);
+    PathSelector<String> s = upWithA(17);
     for (long round : new long[] {0, 500 * MS, 1_500 * MS, 3_500 * MS, 7_500 * MS}) {
       pingTo(s.poll(round), "udp:a"); // discovery, unanswered
     }
@@ -290,6 +335,27 @@ class PathSelectorTest {
     s.poll(12_500 * MS); // that ping expires
     s.onAuthenticated("udp:a", 12_600 * MS);
     assertEquals(1, s.poll(12_600 * MS).probes().size(), "heard from, nothing in flight: pinged");
+  }
+
+  @Test
+  void noCandidateIsPingedTwiceWithinHalfASecondWhateverAsksForIt() {
+    FakeNetwork net = FakeNetwork.started(43, List.of("udp:a"), WITH_RELAY, 0);
+    net.peerSendsFrom("udp:learned", 100 * MS, 300 * MS, 100 * MS);
+    net.runUntil(2 * S);
+    assertEquals(List.of(100 * MS, 1_500 * MS), net.pingTimes("udp:learned", 0, 2 * S),
+        "learned at 0.1 s and pinged; the round of 0.5 s skips it, the one of 1.5 s does not");
+  }
+
+  @Test
+  void relaySourcesNeverBecomeDirectCandidates() {
+    PathSelector<String> s = upWithA(44);
+    long txid = pingTo(s.poll(0), "udp:a");
+    s.onAuthenticated(RELAY, 1 * MS);
+    s.onAuthenticated("relay:elsewhere", 1 * MS);
+    assertEquals(Optional.empty(), s.onPong(txid, RELAY, 2 * MS), "a pong through the relay confirms no direct path");
+    assertEquals(List.of("udp:a"), addresses(s, 2 * MS));
+    assertEquals(1, s.stats().pongsFromOtherAddress());
+    assertEquals(WITH_RELAY, s.current(2 * MS));
   }
 
   // ---- without a relay, handshakes ----
@@ -360,6 +426,22 @@ class PathSelectorTest {
   }
 
   @Test
+  void aFullPeerMapDoesNotPushOutTheLearnedPathInUse() {
+    PathSelector<String> s = upWithA(45);
+    s.poll(0);
+    s.onAuthenticated("udp:mapped", 1 * S);
+    s.onAuthenticated("udp:other", 1 * S);
+    s.onPong(pingTo(s.poll(1 * S), "udp:mapped"), "udp:mapped", 1 * S + 5 * MS);
+    List<String> listed = IntStream.range(0, 20).mapToObj(i -> "udp:" + i).toList();
+    s.setCandidates(listed, WITH_RELAY, 2 * S);
+    List<String> expected = new ArrayList<>(listed.subList(0, PathDefaults.MAX_CANDIDATES - 1));
+    expected.add("udp:mapped");
+    assertEquals(expected, addresses(s, 2 * S));
+    assertEquals(Optional.of("udp:mapped"), s.current(2 * S));
+    assertEquals(6, s.stats().candidatesDropped(), "five listed, and the learned one not in use");
+  }
+
+  @Test
   void aNewPeerMapKeepsWhatWasLearnedAboutAddressesThatStayAndForgetsListedOnesThatGo() {
     FakeNetwork net = FakeNetwork.started(22, List.of("udp:a"), WITH_RELAY, 0).answers("udp:a", 20).answers("udp:c", 5);
     net.peerSendsFrom("udp:learned", 1 * S, 2 * S, 1 * S);
@@ -384,9 +466,7 @@ class PathSelectorTest {
 
   @Test
   void unknownAndDuplicatePongsAreIgnoredAndCounted() {
-    PathSelector<String> s = selector(23);
-    s.setCandidates(List.of("udp:a"), WITH_RELAY, 0);
-    s.sessionUp(true, 0);
+    PathSelector<String> s = upWithA(23);
     long txid = pingTo(s.poll(0), "udp:a");
     assertEquals(Optional.empty(), s.onPong(txid ^ 1, "udp:a", 1 * MS));
     assertEquals(WITH_RELAY, s.current(1 * MS), "a pong for no ping of ours confirms nothing");
@@ -408,9 +488,7 @@ class PathSelectorTest {
 
   @Test
   void aPongForAPingToACandidateSinceForgottenIsIgnored() {
-    PathSelector<String> s = selector(25);
-    s.setCandidates(List.of("udp:a"), WITH_RELAY, 0);
-    s.sessionUp(true, 0);
+    PathSelector<String> s = upWithA(25);
     long txid = pingTo(s.poll(0), "udp:a");
     s.setCandidates(List.of(), WITH_RELAY, 1 * MS);
     assertEquals(Optional.empty(), s.onPong(txid, "udp:a", 2 * MS));
