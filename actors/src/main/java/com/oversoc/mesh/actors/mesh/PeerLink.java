@@ -90,6 +90,7 @@ public final class PeerLink {
   /** How often the data path lets the selector act (it also runs at its own deadlines). */
   private static final long POLL_GAP_NANOS = 100_000_000L;
   private volatile long lastPoll;
+  private volatile PathAddress lastPath;
   private final java.util.concurrent.atomic.AtomicLong initiations = new java.util.concurrent.atomic.AtomicLong();
 
   PeerLink(ActorSystem<?> system, MeshDataPlane.Side side, MeshDataPlane.PeerInfo info, MonotonicClock clock,
@@ -278,13 +279,27 @@ public final class PeerLink {
       return;
     }
     PathSelector.Actions<PathAddress> actions;
+    Optional<PathAddress> path;
     synchronized (selector) {
-      actions = selector.poll(clock.nanos());
+      long now = clock.nanos();
+      actions = selector.poll(now);
+      path = selector.current(now);
     }
+    reportPath(path);
     for (PathSelector.OutgoingProbe<PathAddress> probe : actions.probes()) {
       session.tell(new PeerSession.SendVia(probe.packet(), probe.to()));
     }
     schedule(actions.nextDeadline());
+  }
+
+  /** Logs each change of the path datagrams take: operators (and the namespace tests) follow it there. */
+  private void reportPath(Optional<PathAddress> path) {
+    PathAddress now = path.orElse(null);
+    PathAddress before = lastPath;
+    if (!java.util.Objects.equals(now, before)) {
+      lastPath = now;
+      LOG.info("peer {}: path {} (was {})", name, now == null ? "none" : now, before == null ? "none" : before);
+    }
   }
 
   /** Traffic changes the selector's cadence; letting it act at most every POLL_GAP keeps the data path cheap. */
