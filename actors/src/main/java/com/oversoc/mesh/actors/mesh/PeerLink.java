@@ -114,11 +114,31 @@ public final class PeerLink {
   void start(java.util.function.Function<SessionWiring, ActorRef<PeerSession.Command>> start) {
     this.session = start.apply(new Wiring());
     if (side == MeshDataPlane.Side.PLATFORM) {
-      Connection c = Connection.platform(transportConfig, random, clock.nanos());
-      connectionId = c.connectionId();
-      transport = TransportConnection.spawn(system, actorName(c.connectionId()), c, new Link(), clock,
-          s -> s.reject(StreamOpenResult.WRONG_DIRECTION));
+      startPlatformTransport();
     }
+  }
+
+  /**
+   * A platform's transport connection, and the next one whenever it closes: after an idle spell
+   * (the transport closes itself after 30 s with no stream open), or when the gateway restarted
+   * and refused the old connection's packets. Streams in flight on a closed connection fail; the
+   * next stream opens on the new one.
+   */
+  private synchronized void startPlatformTransport() {
+    if (closed) {
+      return;
+    }
+    Connection c = Connection.platform(transportConfig, random, clock.nanos());
+    connectionId = c.connectionId();
+    TransportConnection t = TransportConnection.spawn(system, actorName(c.connectionId()), c, new Link(), clock,
+        s -> s.reject(StreamOpenResult.WRONG_DIRECTION));
+    transport = t;
+    t.closed().thenAccept(why -> {
+      LOG.debug("peer {}: transport connection {} closed ({}); starting a new one", name,
+          Integer.toHexString(c.connectionId()), why.getMessage());
+      t.stop(ConnectionError.NO_ERROR, "replaced");
+      startPlatformTransport();
+    });
   }
 
   public NodePublicKey key() {
@@ -230,7 +250,18 @@ public final class PeerLink {
           }
           Connection c = Connection.gateway(transportConfig, id, random, clock.nanos());
           connectionId = id;
-          transport = TransportConnection.spawn(system, actorName(id), c, new Link(), clock, incoming);
+          TransportConnection t = TransportConnection.spawn(system, actorName(id), c, new Link(), clock, incoming);
+          transport = t;
+          // A closed connection (idle, or closed by the platform) is forgotten, not retired: if the
+          // platform still sends on it, a fresh one answers with an error, and the platform starts anew.
+          t.closed().thenAccept(why -> {
+            synchronized (this) {
+              if (transport == t) {
+                transport = null;
+              }
+            }
+            t.stop(ConnectionError.NO_ERROR, "closed");
+          });
         }
       }
     }

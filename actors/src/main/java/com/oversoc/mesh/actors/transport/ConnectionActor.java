@@ -294,6 +294,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
         ConnectionClosedException failure = new ConnectionClosedException(c.error(), c.reason());
         bindings.values().forEach(b -> b.stage.failed(failure));
         bindings.clear();
+        facade.markClosed(failure);
       }
     }
   }

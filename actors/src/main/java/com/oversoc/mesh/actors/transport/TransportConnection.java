@@ -20,7 +20,22 @@ import org.apache.pekko.util.ByteString;
 public final class TransportConnection {
   private ActorRef<ConnectionActor.Command> actor;
 
+  private final java.util.concurrent.CompletableFuture<ConnectionClosedException> closed =
+      new java.util.concurrent.CompletableFuture<>();
+
   private TransportConnection() {}
+
+  /**
+   * Completes when the connection has closed, by either side or by its idle timeout, with why;
+   * a closed connection opens no more streams, so its owner makes a new one.
+   */
+  public CompletionStage<ConnectionClosedException> closed() {
+    return closed;
+  }
+
+  void markClosed(ConnectionClosedException why) {
+    closed.complete(why);
+  }
 
   /**
    * Starts the actor that owns {@code connection} as a child of {@code parent}.

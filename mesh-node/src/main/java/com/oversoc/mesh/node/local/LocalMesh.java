@@ -6,6 +6,7 @@ import com.oversoc.mesh.node.config.ConfigLoader;
 import com.oversoc.mesh.node.role.CoordinatorLauncher;
 import com.oversoc.mesh.node.role.MeshNodeLauncher;
 import com.oversoc.mesh.node.role.RelayLauncher;
+import com.oversoc.mesh.node.role.RoleLauncher;
 import com.oversoc.mesh.protocol.key.CoordinatorPrivateKey;
 import com.oversoc.mesh.protocol.key.RelayPrivateKey;
 import com.oversoc.mesh.relay.RelayKeyFiles;
@@ -46,15 +47,23 @@ public final class LocalMesh implements AutoCloseable {
   static final String TOKEN_FILE = "admin.token";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
+  /** The relay's default: without word from the coordinator for this long it admits nobody new. */
+  public static final Duration DEFAULT_RELAY_GRACE = Duration.ofMinutes(5);
+
   private final List<AutoCloseable> started = new ArrayList<>();
   private final Path root;
+  private final Duration relayGrace;
+  private RoleLauncher.Running coordinator;
+  private int adminPort;
+  private Path gatewayConf;
   private SampleApi api;
   private MeshNodeLauncher.Node gateway;
   private MeshNodeLauncher.Node platform;
   private int forwardPort;
 
-  private LocalMesh(Path root) {
+  private LocalMesh(Path root, Duration relayGrace) {
     this.root = root;
+    this.relayGrace = relayGrace;
   }
 
   /**
@@ -64,7 +73,12 @@ public final class LocalMesh implements AutoCloseable {
    *     cannot be written)
    */
   public static LocalMesh start(Path root, int forwardPort) throws Exception {
-    LocalMesh mesh = new LocalMesh(root.toAbsolutePath());
+    return start(root, forwardPort, DEFAULT_RELAY_GRACE);
+  }
+
+  /** As {@link #start(Path, int)}, with the relay's admission grace period (tests make it short). */
+  public static LocalMesh start(Path root, int forwardPort, Duration relayGrace) throws Exception {
+    LocalMesh mesh = new LocalMesh(root.toAbsolutePath(), relayGrace);
     try {
       mesh.startAll(forwardPort);
       return mesh;
@@ -82,6 +96,10 @@ public final class LocalMesh implements AutoCloseable {
     int relayPort = freeTcpPort();
     int stunPort = freeUdpPort();
     int metricsPort = freeTcpPort();
+    // Fixed for the run, so that a restarted node is where its peers' cached maps say it is.
+    int gatewayUdp = freeUdpPort();
+    int platformUdp = freeUdpPort();
+    adminPort = admin;
     forwardPort = requestedForwardPort == 0 ? freeTcpPort() : requestedForwardPort;
 
     // The relay's key exists before the coordinator starts: the coordinator publishes it in the relay map.
@@ -100,8 +118,9 @@ public final class LocalMesh implements AutoCloseable {
         }
         """.formatted(root.resolve("coordinator"), control, admin, relayPort, stunPort, relayKey.publicKey().toBase64()));
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    started.add(new CoordinatorLauncher(new PrintStream(printed, true, StandardCharsets.UTF_8))
-        .start(ConfigLoader.load(coordinatorConf, Map.of())));
+    coordinator = new CoordinatorLauncher(new PrintStream(printed, true, StandardCharsets.UTF_8))
+        .start(ConfigLoader.load(coordinatorConf, Map.of()));
+    started.add(coordinator);
     String coordinatorKey = KeyFile.read(root.resolve("coordinator").resolve(COORDINATOR_KEY_FILE),
         CoordinatorPrivateKey::parse).publicKey().toBase64();
     Path token = root.resolve(TOKEN_FILE);
@@ -133,17 +152,21 @@ public final class LocalMesh implements AutoCloseable {
             %s
             %s
           }
-          relay { listen-address = "127.0.0.1", listen-port = %d, stun-port = %d, metrics.listen-port = %d }
+          relay {
+            listen-address = "127.0.0.1", listen-port = %d, stun-port = %d, metrics.listen-port = %d
+            admission.grace-period = %ds
+          }
         }
         """.formatted(root.resolve("relay"), controlSection,
-            authKeyLine(firstStart, admin, token, "relay", "oversoc", "relay"), relayPort, stunPort, metricsPort));
+            authKeyLine(firstStart, admin, token, "relay", "oversoc", "relay"), relayPort, stunPort, metricsPort,
+            relayGrace.toSeconds()));
     started.add(new RelayLauncher(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
         .start(ConfigLoader.load(relayConf, Map.of())));
 
     api = SampleApi.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     started.add(api);
     int apiPort = api.address().getPort();
-    Path gatewayConf = write("gateway", """
+    gatewayConf = write("gateway", """
         ovsgw {
           role = gateway
           node { name = "%s", state-dir = "%s" }
@@ -152,11 +175,11 @@ public final class LocalMesh implements AutoCloseable {
             %s
             %s
           }
-          direct { listen-address = "127.0.0.1", listen-port = 0 }
+          direct { listen-address = "127.0.0.1", listen-port = %d }
           gateway.allowed-targets = ["127.0.0.1:%d"]
         }
         """.formatted(GATEWAY, root.resolve("gateway"), controlSection,
-            authKeyLine(firstStart, admin, token, "gateway", "acme", "gateway"), apiPort));
+            authKeyLine(firstStart, admin, token, "gateway", "acme", "gateway"), gatewayUdp, apiPort));
     gateway = new MeshNodeLauncher().start(ConfigLoader.load(gatewayConf, Map.of()));
     started.add(gateway);
 
@@ -169,11 +192,12 @@ public final class LocalMesh implements AutoCloseable {
             %s
             %s
           }
-          direct { listen-address = "127.0.0.1", listen-port = 0 }
+          direct { listen-address = "127.0.0.1", listen-port = %d }
           platform.forwards = [ { listen = "127.0.0.1:%d", gateway = "%s", target = "127.0.0.1:%d" } ]
         }
         """.formatted(PLATFORM, root.resolve("platform"), controlSection,
-            authKeyLine(firstStart, admin, token, "platform", "oversoc", "platform"), forwardPort, GATEWAY, apiPort));
+            authKeyLine(firstStart, admin, token, "platform", "oversoc", "platform"), platformUdp, forwardPort, GATEWAY,
+            apiPort));
     platform = new MeshNodeLauncher().start(ConfigLoader.load(platformConf, Map.of()));
     started.add(platform);
 
@@ -228,6 +252,28 @@ public final class LocalMesh implements AutoCloseable {
     try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  /** Runs {@code ovsgw admin ARGS} against the local coordinator and returns its output. */
+  public String admin(String... args) throws IOException {
+    return admin(adminPort, root.resolve(TOKEN_FILE), args);
+  }
+
+  /** Stops the coordinator (the nodes keep their cached maps and go on). */
+  public void stopCoordinator() throws Exception {
+    if (coordinator != null) {
+      started.remove(coordinator);
+      coordinator.close();
+      coordinator = null;
+    }
+  }
+
+  /** Stops the gateway and starts it again from the same configuration and state directory. */
+  public void restartGateway() throws Exception {
+    started.remove(gateway);
+    gateway.close();
+    gateway = new MeshNodeLauncher().start(ConfigLoader.load(gatewayConf, Map.of()));
+    started.add(gateway);
   }
 
   public MeshNodeLauncher.Node gateway() {
