@@ -1,7 +1,9 @@
 package com.oversoc.mesh.actors.control;
 
+import com.oversoc.mesh.actors.keyfile.KeyFile;
 import com.oversoc.mesh.protocol.control.ControlException;
 import com.oversoc.mesh.protocol.control.PeerMap;
+import com.oversoc.mesh.protocol.control.PeerMapDiff;
 import com.oversoc.mesh.protocol.control.PeerMapReducer;
 import com.oversoc.mesh.protocol.control.pb.MapResponse;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -10,10 +12,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The node's last peer map on disk ({@code state-dir/peer-map.pb}, mode 0600), so that it keeps
@@ -24,7 +24,8 @@ import java.util.Set;
  */
 public final class PeerMapCache {
   public static final String FILE_NAME = "peer-map.pb";
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private final Path file;
 
@@ -46,11 +47,7 @@ public final class PeerMapCache {
     if (!Files.exists(file)) {
       return Optional.empty();
     }
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-    if (!OWNER_ONLY.containsAll(perms)) {
-      throw new IOException(file + " may be read or written by others (" + PosixFilePermissions.toString(perms)
-          + "); the peer map cache must be 0600: chmod 600 " + file);
-    }
+    KeyFile.requireOwnerOnly(file, "the peer map cache");
     try {
       MapResponse full = MapResponse.parseFrom(Files.readAllBytes(file));
       return Optional.of(PeerMapReducer.apply(null, full).map());
@@ -62,15 +59,8 @@ public final class PeerMapCache {
 
   /** Replaces the cached map with {@code map}. */
   public void save(PeerMap map) throws IOException {
-    MapResponse full = MapResponse.newBuilder()
-        .setSeq(map.seq())
-        .setFull(true)
-        .setSelf(map.self())
-        .addAllPeersChanged(map.peers().values())
-        .setRelayMap(map.relayMap())
-        .setPolicyVersion(map.policyVersion())
-        .build();
-    Path tmp = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    MapResponse full = PeerMapDiff.full(map);
+    Path tmp = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp", OWNER_ONLY);
     try {
       Files.write(tmp, full.toByteArray());
       try {

@@ -62,15 +62,25 @@ public final class KeyFile {
    *     refuses its text (the message names the file, never its content)
    */
   public static <K> K read(Path file, Function<String, K> parse) throws IOException {
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-    if (!OWNER_ONLY.containsAll(perms)) {
-      throw new IOException(file + " may be read or written by others (" + PosixFilePermissions.toString(perms)
-          + "); a key file must be 0600: chmod 600 " + file);
-    }
+    requireOwnerOnly(file, "a key file");
     try {
       return parse.apply(Files.readString(file, StandardCharsets.US_ASCII).strip());
     } catch (KeyFormatException e) {
       throw new IOException(file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses a secret file that others may read or write.
+   *
+   * @param what names the kind of file in the message, e.g. "a key file"
+   * @throws IOException naming the file, its mode and the fix
+   */
+  public static void requireOwnerOnly(Path file, String what) throws IOException {
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+    if (!OWNER_ONLY.containsAll(perms)) {
+      throw new IOException(file + " may be read or written by others (" + PosixFilePermissions.toString(perms)
+          + "); " + what + " must be 0600: chmod 600 " + file);
     }
   }
 }
