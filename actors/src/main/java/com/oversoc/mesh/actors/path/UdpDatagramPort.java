@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
 public final class UdpDatagramPort implements DatagramPort {
   /** Larger than any datagram the mesh sends (1280-byte path MTU) or a STUN response. */
   static final int RECEIVE_BUFFER = 65_535;
+  /**
+   * Socket buffers asked of the kernel (it may grant less, up to net.core.rmem_max): a burst at
+   * line rate must not overflow while the reader thread is busy, as wireguard-go asks for 7 MiB.
+   */
+  static final int SOCKET_BUFFER = 4 << 20;
   private static final Logger LOG = LoggerFactory.getLogger(UdpDatagramPort.class);
 
   private final DatagramChannel channel;
@@ -52,6 +57,8 @@ public final class UdpDatagramPort implements DatagramPort {
     DatagramChannel channel = DatagramChannel.open(address.getAddress() instanceof java.net.Inet6Address
         ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
     try {
+      channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+      channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
       channel.bind(address);
       return new UdpDatagramPort(channel, name);
     } catch (IOException e) {
