@@ -110,23 +110,23 @@ public final class PeerLink {
     }
   }
 
-  /** Starts the session (through {@code start}, which adds the peer to the interface) and, on a platform, the transport. */
+  /** Starts the session (through {@code start}, which adds the peer to the interface). */
   void start(java.util.function.Function<SessionWiring, ActorRef<PeerSession.Command>> start) {
     this.session = start.apply(new Wiring());
-    if (side == MeshDataPlane.Side.PLATFORM) {
-      startPlatformTransport();
-    }
   }
 
   /**
-   * A platform's transport connection, and the next one whenever it closes: after an idle spell
-   * (the transport closes itself after 30 s with no stream open), or when the gateway restarted
-   * and refused the old connection's packets. Streams in flight on a closed connection fail; the
-   * next stream opens on the new one.
+   * A platform's transport connection, made on the first stream and again after it closed (the
+   * transport closes itself after 30 s with no stream open, and a restarted gateway refuses the
+   * old connection): a platform with thousands of gateways holds connections only to those it
+   * talks to. Streams in flight on a closed connection fail; the next opens a new one.
    */
-  private synchronized void startPlatformTransport() {
+  private synchronized TransportConnection platformTransport() {
     if (closed) {
-      return;
+      throw new IllegalStateException("peer " + name + " left the map");
+    }
+    if (transport != null) {
+      return transport;
     }
     Connection c = Connection.platform(transportConfig, random, clock.nanos());
     connectionId = c.connectionId();
@@ -134,11 +134,16 @@ public final class PeerLink {
         s -> s.reject(StreamOpenResult.WRONG_DIRECTION));
     transport = t;
     t.closed().thenAccept(why -> {
-      LOG.debug("peer {}: transport connection {} closed ({}); starting a new one", name,
-          Integer.toHexString(c.connectionId()), why.getMessage());
-      t.stop(ConnectionError.NO_ERROR, "replaced");
-      startPlatformTransport();
+      LOG.debug("peer {}: transport connection {} closed: {}", name, Integer.toHexString(c.connectionId()),
+          why.getMessage());
+      synchronized (this) {
+        if (transport == t) {
+          transport = null;
+        }
+      }
+      t.stop(ConnectionError.NO_ERROR, "closed");
     });
+    return t;
   }
 
   public NodePublicKey key() {
@@ -180,11 +185,10 @@ public final class PeerLink {
    * it is materialized; it fails with the gateway's typed refusal.
    */
   public Flow<ByteString, ByteString, CompletionStage<StreamOpenResult>> openStream(IpLiteral target, int port) {
-    TransportConnection t = transport;
-    if (side != MeshDataPlane.Side.PLATFORM || t == null) {
+    if (side != MeshDataPlane.Side.PLATFORM) {
       throw new IllegalStateException("only a platform opens streams");
     }
-    return t.openStream(target, port);
+    return platformTransport().openStream(target, port);
   }
 
   /** The peer left the map: its transport closes (every stream fails) and the probe timer stops. */
