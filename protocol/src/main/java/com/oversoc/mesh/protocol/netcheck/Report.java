@@ -119,13 +119,13 @@ public record Report(UdpStatus udp, List<MappedEndpoint> mapped, Mapping mapping
   }
 
   /**
-   * The report in one line for the log, e.g. {@code UDP works, mapped 203.0.113.7:41641
-   * (endpoint-independent), latency eu-par(1)=12.3ms us-nyc(2)=none, home 1 eu-par (kept)}.
+   * The report in one line for the log, e.g. {@code UDP works, mapped 203.0.113.7:41641 (mapping
+   * endpoint-independent), latency eu-par(1)=12.3ms us-nyc(2)=none, home 1 eu-par (kept)}.
    */
   public String summary() {
     String endpoints = mapped.isEmpty() ? "none"
         : mapped.stream().map(m -> m.endpoint().toString()).collect(Collectors.joining(" "))
-            + " (" + mapping.name().toLowerCase(Locale.ROOT).replace('_', '-') + ")";
+            + " (mapping " + mapping.name().toLowerCase(Locale.ROOT).replace('_', '-') + ")";
     String latencies = regions.isEmpty() ? "no regions" : regions.stream()
         .map(r -> r.code() + "(" + r.id() + ")=" + r.latency().map(Report::millis).orElse("none")
             + r.error().map(e -> " [" + e + "]").orElse(""))

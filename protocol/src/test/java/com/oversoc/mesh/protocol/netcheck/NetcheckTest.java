@@ -269,7 +269,7 @@ class NetcheckTest {
     net.server(S1, Duration.ofMillis(30), PUBLIC);
     net.server(S2, Duration.ofMillis(10), PUBLIC);
     Report r = net.run(round(OptionalInt.empty(), PAR, NYC));
-    assertEquals("UDP works, mapped 203.0.113.7:41641 (endpoint-independent), latency eu-par(1)=30.0ms "
+    assertEquals("UDP works, mapped 203.0.113.7:41641 (mapping endpoint-independent), latency eu-par(1)=30.0ms "
         + "us-nyc(2)=10.0ms, home 2 us-nyc (lowest latency)", r.summary());
   }
 
