@@ -19,6 +19,7 @@ import java.util.random.RandomGenerator;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
@@ -83,30 +84,32 @@ final class NetcheckActor {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> new NetcheckActor(setup, context, timers).idle()));
   }
 
-  /** No round running: waiting for a relay map or the next round. */
-  private Behavior<Command> idle() {
+  /** What every state does: a new relay map starts a round at once, Stop stops. */
+  private BehaviorBuilder<Command> inEveryState() {
     return Behaviors.receive(Command.class)
         .onMessage(SetRelayMap.class, this::onRelayMap)
+        .onMessage(Stop.class, m -> Behaviors.stopped());
+  }
+
+  /** No round running: waiting for a relay map or the next round; a late answer is dropped. */
+  private Behavior<Command> idle() {
+    return inEveryState()
         .onMessage(RoundDue.class, m -> resolve())
         .onMessage(Received.class, m -> Behaviors.same())
-        .onMessage(Stop.class, m -> Behaviors.stopped())
         .build();
   }
 
   /** The relay map's names are being resolved on the blocking dispatcher. */
   private Behavior<Command> resolving(long awaited) {
-    return Behaviors.receive(Command.class)
-        .onMessage(SetRelayMap.class, this::onRelayMap)
+    return inEveryState()
         .onMessage(Resolved.class, r -> r.generation() == awaited ? onResolved(r) : Behaviors.same())
         .onMessage(Received.class, m -> Behaviors.same())
-        .onMessage(Stop.class, m -> Behaviors.stopped())
         .build();
   }
 
   /** A round is running. */
   private Behavior<Command> probing(Netcheck round) {
-    return Behaviors.receive(Command.class)
-        .onMessage(SetRelayMap.class, this::onRelayMap)
+    return inEveryState()
         .onMessage(Tick.class, t -> {
           send(round.onTick(setup.clock().nanos()));
           return next(round);
@@ -115,7 +118,6 @@ final class NetcheckActor {
           round.onDatagram(r.datagram(), r.datagram().length, r.atNanos());
           return round.isDone() ? finish(round) : Behaviors.same();
         })
-        .onMessage(Stop.class, m -> Behaviors.stopped())
         .build();
   }
 
