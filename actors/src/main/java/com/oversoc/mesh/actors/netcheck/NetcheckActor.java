@@ -141,7 +141,8 @@ final class NetcheckActor {
 
   private Behavior<Command> onResolved(Resolved r) {
     if (r.failure() != null) {
-      context.getLog().warn("netcheck: resolving the relay map failed, next round in {}", setup.interval(), r.failure());
+      context.getLog().warn("netcheck: resolving the relay map failed, next round in {}", setup.interval(),
+          r.failure());
       timers.startSingleTimer(ROUND_TIMER, new RoundDue(), setup.interval());
       return idle();
     }

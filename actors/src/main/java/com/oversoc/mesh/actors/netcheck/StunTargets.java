@@ -10,8 +10,10 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The relay map as netcheck probes it: each relay server's STUN address. A host that is an IP
@@ -51,9 +53,11 @@ final class StunTargets {
   static Result of(RelayMap map, boolean ipv6Socket, Resolver resolver) {
     List<Region> regions = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    Set<Integer> seen = new HashSet<>();
     for (RelayRegion r : map.getRegionsList()) {
-      if (r.getRegionId() < 1) {
-        problems.add("region " + r.getRegionId() + " (" + r.getCode() + ") has an invalid id and is not probed");
+      if (r.getRegionId() < 1 || !seen.add(r.getRegionId())) {
+        problems.add("region " + r.getRegionId() + " (" + r.getCode()
+            + ") has an invalid or repeated id and is not probed");
         continue;
       }
       List<TransportAddress> stun = new ArrayList<>();
@@ -61,14 +65,16 @@ final class StunTargets {
         if (s.getStunPort() <= 0 || s.getStunPort() > 65535) {
           continue; // no STUN on this server (0), or a port no coordinator hands out (uint32 above 65535)
         }
-        address(s.getHost(), ipv6Socket, resolver, problems).ifPresent(ip -> stun.add(new TransportAddress(ip, s.getStunPort())));
+        address(s.getHost(), ipv6Socket, resolver, problems)
+            .ifPresent(ip -> stun.add(new TransportAddress(ip, s.getStunPort())));
       }
       regions.add(new Region(r.getRegionId(), r.getCode(), r.getServersCount(), stun));
     }
     return new Result(regions, problems);
   }
 
-  private static Optional<IpLiteral> address(String host, boolean ipv6Socket, Resolver resolver, List<String> problems) {
+  private static Optional<IpLiteral> address(String host, boolean ipv6Socket, Resolver resolver,
+      List<String> problems) {
     if (IpLiteral.isLiteral(host)) {
       IpLiteral ip = IpLiteral.parse(host);
       if (!ipv6Socket && !ip.isIpv4()) {

@@ -50,8 +50,8 @@ final class LoopbackStunServer implements AutoCloseable {
           continue;
         }
         InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
-        responder.answer(p.getData(), p.getLength(), new TransportAddress(IpLiteral.of(from.getAddress()), from.getPort()))
-            .reply().ifPresent(r -> {
+        TransportAddress source = new TransportAddress(IpLiteral.of(from.getAddress()), from.getPort());
+        responder.answer(p.getData(), p.getLength(), source).reply().ifPresent(r -> {
               try {
                 socket.send(new DatagramPacket(r, r.length, from));
               } catch (IOException e) {

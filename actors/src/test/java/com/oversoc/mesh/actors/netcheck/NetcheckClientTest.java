@@ -119,7 +119,8 @@ class NetcheckClientTest {
 
   @Test
   void roundsRepeatEveryIntervalAndKeepTheirHome() throws Exception {
-    start(Duration.ofMillis(300), StunTargets.Resolver.SYSTEM).relayMapChanged(map(region(1, "127.0.0.1", server.port())));
+    start(Duration.ofMillis(300), StunTargets.Resolver.SYSTEM)
+        .relayMapChanged(map(region(1, "127.0.0.1", server.port())));
     assertEquals(Home.Reason.LOWEST_LATENCY, nextReport(Duration.ofSeconds(5)).home().orElseThrow().reason());
     assertEquals(Home.Reason.KEPT, nextReport(Duration.ofSeconds(5)).home().orElseThrow().reason());
     assertEquals(Home.Reason.KEPT, nextReport(Duration.ofSeconds(5)).home().orElseThrow().reason());
@@ -166,7 +167,8 @@ class NetcheckClientTest {
       }
       throw new UnknownHostException(host);
     };
-    start(LONG, resolver).relayMapChanged(map(region(1, "relay-b.test", 3478), region(2, "relay-a.test", server.port())));
+    start(LONG, resolver)
+        .relayMapChanged(map(region(1, "relay-b.test", 3478), region(2, "relay-a.test", server.port())));
     Report r = nextReport(Duration.ofSeconds(5));
     assertEquals(0, r.region(1).orElseThrow().probesSent());
     assertEquals(3, r.region(2).orElseThrow().answered());
@@ -189,7 +191,8 @@ class NetcheckClientTest {
 
   @Test
   void afterCloseNoRoundRunsAndStunReachesTheReceiverAgain() throws Exception {
-    start(Duration.ofMillis(200), StunTargets.Resolver.SYSTEM).relayMapChanged(map(region(1, "127.0.0.1", server.port())));
+    start(Duration.ofMillis(200), StunTargets.Resolver.SYSTEM)
+        .relayMapChanged(map(region(1, "127.0.0.1", server.port())));
     nextReport(Duration.ofSeconds(5));
     netcheck.close();
     Thread.sleep(300); // a round that had started may finish its probes

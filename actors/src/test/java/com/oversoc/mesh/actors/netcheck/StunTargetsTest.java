@@ -71,13 +71,16 @@ class StunTargetsTest {
   }
 
   @Test
-  void aRegionWithAnInvalidIdIsSkippedAndTheOrderOfTheMapIsKept() {
+  void aRegionWithAnInvalidOrRepeatedIdIsSkippedAndTheOrderOfTheMapIsKept() {
     RelayMap m = map(RelayRegion.newBuilder().setRegionId(0).setCode("bad").addServers(server("192.0.2.1", 3478)),
         RelayRegion.newBuilder().setRegionId(9).setCode("b").addServers(server("192.0.2.9", 3478)),
-        RelayRegion.newBuilder().setRegionId(4).setCode("a"));
+        RelayRegion.newBuilder().setRegionId(4).setCode("a"),
+        RelayRegion.newBuilder().setRegionId(9).setCode("again").addServers(server("192.0.2.10", 3478)));
     StunTargets.Result r = StunTargets.of(m, false, resolver);
     assertEquals(List.of(9, 4), r.regions().stream().map(Region::id).toList());
+    assertEquals(List.of(at("192.0.2.9", 3478)), r.regions().get(0).stunServers(), "the first region 9 counts");
     assertEquals(0, r.regions().get(1).relayServers());
     assertTrue(r.problems().get(0).contains("region 0"), r.problems().toString());
+    assertTrue(r.problems().get(1).contains("region 9 (again)"), r.problems().toString());
   }
 }

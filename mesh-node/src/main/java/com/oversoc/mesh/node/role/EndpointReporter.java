@@ -41,7 +41,10 @@ final class EndpointReporter {
     flush();
   }
 
-  /** The public endpoints of the last netcheck round (replacing the earlier ones: a NAT that rebinds loses its old mapping). */
+  /**
+   * The public endpoints of the last netcheck round. They replace the earlier ones: a NAT that
+   * rebinds loses its old mapping, and a round without answers leaves only the local endpoints.
+   */
   synchronized void mapped(List<TransportAddress> endpoints) {
     mapped = endpoints.stream()
         .map(a -> IpEndpoint.newBuilder().setIp(ByteString.copyFrom(a.address().bytes())).setPort(a.port()).build())

@@ -213,7 +213,8 @@ class NetcheckTest {
     s.answer = (request, mapped) -> {
       StunMessage m = StunCodec.decode(request, request.length);
       return Optional.of(StunCodec.encode(new StunMessage(StunClass.ERROR_RESPONSE, StunProtocol.METHOD_BINDING,
-          StunProtocol.MAGIC_COOKIE, m.transactionId(), List.of(new StunAttribute.ErrorCode(500, "Server Error")), true)));
+          StunProtocol.MAGIC_COOKIE, m.transactionId(), List.of(new StunAttribute.ErrorCode(500, "Server Error")),
+          true)));
     };
     Report r = net.run(round(OptionalInt.empty(), PAR));
     assertEquals(UdpStatus.WORKS, r.udp());
@@ -247,7 +248,8 @@ class NetcheckTest {
     byte[] wireGuardInitiation = new byte[148];
     wireGuardInitiation[0] = 1;
     assertFalse(round.onDatagram(wireGuardInitiation, wireGuardInitiation.length, 1));
-    byte[] otherTransaction = StunCodec.encode(StunMessage.bindingRequest(TransactionId.random(new SplittableRandom(7))));
+    byte[] otherTransaction =
+        StunCodec.encode(StunMessage.bindingRequest(TransactionId.random(new SplittableRandom(7))));
     assertFalse(round.onDatagram(otherTransaction, otherTransaction.length, 1));
     byte[] answer = new StunResponder("relay", Optional.empty())
         .answer(first.get(0).datagram(), first.get(0).datagram().length, address(PUBLIC)).reply().orElseThrow();
@@ -283,6 +285,7 @@ class NetcheckTest {
     assertThrows(IllegalStateException.class, () -> round.start(1));
     assertThrows(IllegalArgumentException.class, () -> round(OptionalInt.empty(), PAR, PAR));
     assertThrows(IllegalArgumentException.class, () -> new Region(0, "zero", 1, List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new Region(1, "more-stun-than-servers", 0, List.of(address(S1))));
+    assertThrows(IllegalArgumentException.class,
+        () -> new Region(1, "more-stun-than-servers", 0, List.of(address(S1))));
   }
 }

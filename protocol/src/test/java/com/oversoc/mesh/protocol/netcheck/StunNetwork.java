@@ -6,6 +6,7 @@ import com.oversoc.mesh.protocol.stun.TransportAddress;
 import com.oversoc.mesh.protocol.time.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +60,8 @@ final class StunNetwork {
   final ManualClock clock = new ManualClock();
   final Map<TransportAddress, Server> servers = new HashMap<>();
   final List<Sent> sent = new ArrayList<>();
-  private final PriorityQueue<Arrival> arrivals =
-      new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
+  private final PriorityQueue<Arrival> arrivals = new PriorityQueue<>(
+      Comparator.comparingLong(Arrival::atNanos).thenComparingLong(Arrival::order));
   private long order;
 
   Server server(String address, Duration rtt, String mapped) {
@@ -102,7 +103,8 @@ final class StunNetwork {
       if (server.drop.test(server.requests, clock.nanos())) {
         continue;
       }
-      server.answer.to(s.datagram(), server.mapped).ifPresent(r -> inject(clock.nanos() + server.rtt.apply(server.requests).toNanos(), r));
+      long arrival = clock.nanos() + server.rtt.apply(server.requests).toNanos();
+      server.answer.to(s.datagram(), server.mapped).ifPresent(r -> inject(arrival, r));
     }
   }
 

@@ -43,11 +43,12 @@ class NetcheckAgainstStunServerTest {
         .toCompletableFuture().join();
     BlockingQueue<byte[]> toWireGuard = new LinkedBlockingQueue<>();
     BlockingQueue<Report> reports = new LinkedBlockingQueue<>();
-    try (UdpDatagramPort udp = UdpDatagramPort.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "node")) {
+    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    try (UdpDatagramPort udp = UdpDatagramPort.bind(loopback, "node")) {
       udp.setReceiver((from, d) -> toWireGuard.add(d));
       try (NetcheckClient netcheck = NetcheckClient.start(KIT.system(), "node", udp, reports::add)) {
-        netcheck.relayMapChanged(RelayMap.newBuilder().addRegions(RelayRegion.newBuilder().setRegionId(1).setCode("local")
-            .addServers(RelayServer.newBuilder().setHost("127.0.0.1").setPort(443)
+        netcheck.relayMapChanged(RelayMap.newBuilder().addRegions(RelayRegion.newBuilder().setRegionId(1)
+            .setCode("local").addServers(RelayServer.newBuilder().setHost("127.0.0.1").setPort(443)
                 .setStunPort(server.localAddress().getPort()).setPublicKey(ByteString.copyFrom(new byte[32]))))
             .build());
         Report r = reports.poll(10, TimeUnit.SECONDS);
@@ -59,7 +60,8 @@ class NetcheckAgainstStunServerTest {
         Report.RegionResult local = r.region(1).orElseThrow();
         assertEquals(3, local.answered());
         Duration latency = local.latency().orElseThrow();
-        assertTrue(latency.compareTo(Duration.ZERO) > 0 && latency.compareTo(Duration.ofSeconds(1)) < 0, latency.toString());
+        assertTrue(latency.compareTo(Duration.ZERO) > 0 && latency.compareTo(Duration.ofSeconds(1)) < 0,
+            latency.toString());
         assertEquals(1, r.home().orElseThrow().region());
         assertEquals(3, metrics.stunCount(StunResponder.Outcome.ANSWERED));
         assertEquals(3, udp.diverted());
