@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -16,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's one UDP socket (default port 41641): direct paths to peers, and STUN towards the
  * relays, so that what STUN reports is the mapping of this very socket. One platform thread
- * blocks in {@code receive}; senders share the channel from any thread (a datagram channel
- * serializes its writers).
+ * blocks in {@code receive} and offers each datagram to the {@link DatagramDiversion}s (STUN
+ * answers for the netcheck) before the receiver (WireGuard); senders share the channel from any
+ * thread (a datagram channel serializes its writers).
  */
 public final class UdpDatagramPort implements DatagramPort {
   /** Larger than any datagram the mesh sends (1280-byte path MTU) or a STUN response. */
@@ -35,6 +38,8 @@ public final class UdpDatagramPort implements DatagramPort {
   private final LongAdder sent = new LongAdder();
   private final LongAdder received = new LongAdder();
   private final LongAdder sendErrors = new LongAdder();
+  private final LongAdder diverted = new LongAdder();
+  private final List<DatagramDiversion> diversions = new CopyOnWriteArrayList<>();
   private volatile BiConsumer<PathAddress, byte[]> receiver;
   private volatile boolean closed;
 
@@ -82,6 +87,19 @@ public final class UdpDatagramPort implements DatagramPort {
     reader.start();
   }
 
+  /**
+   * Adds a diversion: from now on the datagrams it takes never reach the receiver. Any thread,
+   * before or after the receiver is set.
+   */
+  public void addDiversion(DatagramDiversion diversion) {
+    diversions.add(Objects.requireNonNull(diversion, "diversion"));
+  }
+
+  /** Removes a diversion added before; what it would have taken goes to the receiver again. */
+  public void removeDiversion(DatagramDiversion diversion) {
+    diversions.remove(diversion);
+  }
+
   @Override
   public boolean send(PathAddress to, byte[] datagram) {
     if (!(to instanceof PathAddress.Direct direct) || closed) {
@@ -106,16 +124,26 @@ public final class UdpDatagramPort implements DatagramPort {
         buffer.clear();
         InetSocketAddress from = (InetSocketAddress) channel.receive(buffer);
         received.increment();
-        receiver.accept(new PathAddress.Direct(from), Arrays.copyOf(buffer.array(), buffer.position()));
+        deliver(new PathAddress.Direct(from), Arrays.copyOf(buffer.array(), buffer.position()));
       } catch (ClosedChannelException e) {
         return; // closed, also asynchronously by close()
       } catch (IOException e) {
         LOG.warn("UDP receive on {} failed: {}", local, e.toString());
       } catch (RuntimeException e) {
-        // A receiver bug must not kill the socket: the datagram is lost, the next one is read.
+        // A receiver or diversion bug must not kill the socket: the datagram is lost, the next one is read.
         LOG.error("UDP receiver failed on a datagram", e);
       }
     }
+  }
+
+  private void deliver(PathAddress from, byte[] datagram) {
+    for (DatagramDiversion d : diversions) {
+      if (d.take(from, datagram)) {
+        diverted.increment();
+        return;
+      }
+    }
+    receiver.accept(from, datagram);
   }
 
   public long sent() {
@@ -128,6 +156,11 @@ public final class UdpDatagramPort implements DatagramPort {
 
   public long sendErrors() {
     return sendErrors.sum();
+  }
+
+  /** Datagrams received and taken by a diversion (counted in {@link #received()} too). */
+  public long diverted() {
+    return diverted.sum();
   }
 
   @Override

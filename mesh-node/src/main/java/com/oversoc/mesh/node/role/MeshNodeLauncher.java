@@ -15,6 +15,7 @@ import com.oversoc.mesh.actors.edge.PortForward;
 import com.oversoc.mesh.actors.edge.TargetDialer;
 import com.oversoc.mesh.actors.keyfile.KeyFile;
 import com.oversoc.mesh.actors.mesh.MeshDataPlane;
+import com.oversoc.mesh.actors.netcheck.NetcheckClient;
 import com.oversoc.mesh.actors.path.PathAddress;
 import com.oversoc.mesh.actors.path.RelayDatagramPort;
 import com.oversoc.mesh.actors.path.RotatingRelayDialer;
@@ -39,6 +40,7 @@ import com.oversoc.mesh.protocol.key.NodePrivateKey;
 import com.oversoc.mesh.protocol.key.NodePublicKey;
 import com.oversoc.mesh.protocol.key.RelayPublicKey;
 import com.oversoc.mesh.protocol.net.Endpoint;
+import com.oversoc.mesh.protocol.netcheck.Report;
 import com.oversoc.mesh.protocol.transport.TransportConfig;
 import com.oversoc.mesh.protocol.transport.stream.StreamOpenResult;
 import java.io.IOException;
@@ -89,6 +91,8 @@ public final class MeshNodeLauncher implements RoleLauncher {
 
     UdpDatagramPort udp();
 
+    NetcheckClient netcheck();
+
     List<PortForward> forwards();
   }
 
@@ -134,7 +138,12 @@ public final class MeshNodeLauncher implements RoleLauncher {
     MeshDataPlane plane = new MeshDataPlane(system, side, nodeKey, List.of(udp, relays), TransportConfig.defaults(),
         incoming, SystemClocks.MONOTONIC, SystemClocks.WALL, random, name);
 
-    MapApplier applier = new MapApplier(plane, relays, relayMap, cache);
+    EndpointReporter reporter = new EndpointReporter(localEndpoints(udp.localAddress()));
+    // Set before any report can come: the netcheck runs its first round on the first map the applier gives it.
+    AtomicReference<MapApplier> applierRef = new AtomicReference<>();
+    NetcheckClient netcheck = NetcheckClient.start(system, name, udp, report -> applierRef.get().apply(report));
+    MapApplier applier = new MapApplier(plane, relays, relayMap, cache, netcheck, reporter);
+    applierRef.set(applier);
     try {
       cache.load().ifPresent(map -> {
         LOG.info("serving {} peers from the cached map until the coordinator answers", map.peers().size());
@@ -151,8 +160,6 @@ public final class MeshNodeLauncher implements RoleLauncher {
     ControlClientSettings settings = ControlClientSettings.defaults(ControlClientSession.Mode.MESH_NODE,
         c.coordinators(), c.coordinatorKey().orElseThrow(), machineKey, nodeKey, authKey, name,
         "ovsgw " + BuildInfo.version());
-    List<IpEndpoint> endpoints = localEndpoints(udp.localAddress());
-    AtomicReference<ControlClient> controlRef = new AtomicReference<>();
     ControlClient control = ControlClient.start(system, name, settings,
         new TcpControlDialer(system, machineKey, c.coordinatorKey().orElseThrow(), SecureChannel.Settings.defaults()),
         new ControlClient.Listener() {
@@ -166,18 +173,10 @@ public final class MeshNodeLauncher implements RoleLauncher {
             synchronized (session) {
               map = session.map();
             }
-            map.ifPresent(m -> {
-              int home = applier.apply(m, true);
-              ControlClient cc = controlRef.get();
-              if (cc != null && home != applier.reportedHome) {
-                applier.reportedHome = home;
-                cc.updateEndpoints(endpoints, Math.max(home, 0));
-              }
-            });
+            map.ifPresent(m -> applier.apply(m, true));
           }
         });
-    controlRef.set(control);
-    control.updateEndpoints(endpoints, 0);
+    reporter.attach(control::updateEndpoints);
 
     List<PortForward> forwards = new ArrayList<>();
     for (NodeConfig.PortForwardSpec f : config.platform().forwards()) {
@@ -230,6 +229,11 @@ public final class MeshNodeLauncher implements RoleLauncher {
       }
 
       @Override
+      public NetcheckClient netcheck() {
+        return netcheck;
+      }
+
+      @Override
       public List<PortForward> forwards() {
         return List.copyOf(forwards);
       }
@@ -237,6 +241,7 @@ public final class MeshNodeLauncher implements RoleLauncher {
       @Override
       public void close() {
         forwards.forEach(PortForward::close);
+        netcheck.close();
         control.close();
         plane.close();
         system.terminate();
@@ -245,31 +250,41 @@ public final class MeshNodeLauncher implements RoleLauncher {
     };
   }
 
-  /** Turns each peer map into the data plane's peers, the relay map and the home relay; caches it. */
+  /**
+   * Turns each peer map into the data plane's peers and the relay map, and each netcheck report
+   * into the home relay and the endpoints the coordinator is told; caches the map. Until the first
+   * netcheck round of a relay map ends, a home the map no longer has is replaced by the map's
+   * first region with a server, so the node is reachable through a relay from the start.
+   */
   private static final class MapApplier {
     private final MeshDataPlane plane;
     private final RelayDatagramPort relays;
     private final AtomicReference<RelayMap> relayMap;
     private final PeerMapCache cache;
-    volatile int reportedHome = -1;
+    private final NetcheckClient netcheck;
+    private final EndpointReporter reporter;
+    private Report lastReport;
 
-    MapApplier(MeshDataPlane plane, RelayDatagramPort relays, AtomicReference<RelayMap> relayMap, PeerMapCache cache) {
+    MapApplier(MeshDataPlane plane, RelayDatagramPort relays, AtomicReference<RelayMap> relayMap, PeerMapCache cache,
+        NetcheckClient netcheck, EndpointReporter reporter) {
       this.plane = plane;
       this.relays = relays;
       this.relayMap = relayMap;
       this.cache = cache;
+      this.netcheck = netcheck;
+      this.reporter = reporter;
     }
 
-    /** @return the home region chosen, or -1 without relays */
-    synchronized int apply(PeerMap map, boolean save) {
+    synchronized void apply(PeerMap map, boolean save) {
       if (!map.relayMap().equals(relayMap.getAndSet(map.relayMap()))) {
         relays.reset();
       }
-      // Netcheck will choose by latency; until then the first region of the map is home.
-      int home = map.relayMap().getRegionsCount() == 0 ? -1 : map.relayMap().getRegions(0).getRegionId();
-      if (home >= 0 && relays.home() != home) {
-        relays.setHome(home);
+      netcheck.relayMapChanged(map.relayMap());
+      if (!hasServers(map.relayMap(), relays.home())) {
+        map.relayMap().getRegionsList().stream().filter(r -> r.getServersCount() > 0).findFirst()
+            .ifPresent(r -> relays.setHome(r.getRegionId()));
       }
+      reporter.home(reportedHome());
       List<MeshDataPlane.PeerInfo> peers = new ArrayList<>();
       for (var p : map.peers().values()) {
         NodePublicKey key = PeerMap.nodeKey(p);
@@ -295,7 +310,33 @@ public final class MeshNodeLauncher implements RoleLauncher {
           LOG.warn("could not cache the peer map in {}: {}", cache.file(), e.toString());
         }
       }
-      return home;
+    }
+
+    /** A netcheck round ended: its home relay and public endpoints take effect. */
+    synchronized void apply(Report report) {
+      // In full when something an operator acts on changed, else only at debug: a round runs every 30 s.
+      boolean news = lastReport == null || lastReport.udp() != report.udp()
+          || !lastReport.mappedEndpoints().equals(report.mappedEndpoints()) || !lastReport.home().equals(report.home());
+      lastReport = report;
+      if (news) {
+        LOG.info("netcheck: {}", report.summary());
+      } else {
+        LOG.debug("netcheck: {}", report.summary());
+      }
+      // A report can be of the map before the current one (the round ended as the map changed).
+      report.home().map(Report.Home::region).filter(h -> hasServers(relayMap.get(), h) && h != relays.home())
+          .ifPresent(relays::setHome);
+      reporter.mapped(report.mappedEndpoints());
+      reporter.home(reportedHome());
+    }
+
+    /** The home region to tell the coordinator: 0 (none) while the current map has no region with a server. */
+    private int reportedHome() {
+      return hasServers(relayMap.get(), relays.home()) ? relays.home() : 0;
+    }
+
+    private static boolean hasServers(RelayMap map, int region) {
+      return map.getRegionsList().stream().anyMatch(r -> r.getRegionId() == region && r.getServersCount() > 0);
     }
   }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.oversoc.mesh.actors.mesh.PeerLink;
 import com.oversoc.mesh.actors.path.PathAddress;
+import com.oversoc.mesh.node.role.MeshNodeLauncher;
+import com.oversoc.mesh.protocol.netcheck.Report;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -117,6 +120,24 @@ class LocalMeshTest {
 
   @Test
   @Order(5)
+  void bothNodesNetcheckTheRelayOverTheirOwnSocketAndMakeItHome() throws Exception {
+    for (MeshNodeLauncher.Node node : new MeshNodeLauncher.Node[] {mesh.gateway(), mesh.platform()}) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (node.netcheck().lastReport().isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "no netcheck report within 10 s");
+        Thread.sleep(20);
+      }
+      Report r = node.netcheck().lastReport().orElseThrow();
+      assertEquals(Report.UdpStatus.WORKS, r.udp(), r.summary());
+      assertEquals(List.of("127.0.0.1:" + node.udp().localAddress().getPort()),
+          r.mappedEndpoints().stream().map(Object::toString).toList(), r.summary());
+      assertTrue(r.region(1).orElseThrow().latency().isPresent(), r.summary());
+      assertEquals(1, r.home().orElseThrow().region(), r.summary());
+    }
+  }
+
+  @Test
+  @Order(6)
   void aTargetTheGatewayDoesNotAllowIsRefused() throws Exception {
     // The forward's target is allowed; a stream to anything else is refused by the gateway.
     var refused = mesh.platform().dataPlane().openStream(LocalMesh.GATEWAY,
