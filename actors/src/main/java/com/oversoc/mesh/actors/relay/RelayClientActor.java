@@ -83,6 +83,8 @@ final class RelayClientActor {
   private final ReconnectBackoff backoff;
 
   private long connection;
+  /** The server the current connection dialed. */
+  private String server = "";
   private SendQueue queue;
   private UniqueKillSwitch killSwitch;
   private Closing refusal;
@@ -126,6 +128,7 @@ final class RelayClientActor {
           shared.queue = queue;
           backoff.onAdmitted(settings.clock().nanos());
           setState(State.CONNECTED, Optional.empty(), "admitted (keepalive " + a.info().keepalive().toSeconds() + " s)");
+          context.getLog().info("relay {}: admitted by {}", name, server);
           return connected();
         }));
   }
@@ -204,7 +207,7 @@ final class RelayClientActor {
     if (refusal != null && !refusal.reason().isTransient()) {
       context.getLog().warn("relay {} refused this node: {} ({})", name, refusal.reason(), refusal.detail());
     } else {
-      context.getLog().info("relay {}: {}; next attempt in {} ms", name, why, delay.toMillis());
+      context.getLog().info("relay {} ({}): {}; next attempt in {} ms", name, server, why, delay.toMillis());
     }
     refusal = null;
     timers.startSingleTimer(CONNECT_TIMER, new Connect(), delay);
@@ -220,11 +223,13 @@ final class RelayClientActor {
     q.offerControl(RelayFraming.encode(settings.hello()));
     queue = q;
     ActorRef<Command> self = context.getSelf();
+    var transport = dialer.connect();
+    server = dialer.target();
     Pair<UniqueKillSwitch, CompletionStage<Done>> running =
         Source.fromGraph(new SendQueueSource(q, settings.writeTimeout(), SendQueueSource.MAX_BATCH_BYTES))
             .keepAlive(RelayProtocol.CLIENT_PING_INTERVAL, () -> RelayFraming.encode(new Ping(PING_DATA.incrementAndGet())))
             .viaMat(KillSwitches.single(), Keep.right())
-            .via(dialer.connect())
+            .via(transport)
             .via(RelayFraming.decoder())
             .idleTimeout(RelayProtocol.CLIENT_READ_TIMEOUT)
             .toMat(Sink.foreach(frame -> onFrame(id, q, self, frame)), Keep.both())

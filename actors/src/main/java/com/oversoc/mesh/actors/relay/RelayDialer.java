@@ -13,4 +13,9 @@ import org.apache.pekko.util.ByteString;
 public interface RelayDialer {
   /** A new connection each time it is materialized; the materialized value completes once it is up. */
   Flow<ByteString, ByteString, ? extends CompletionStage<?>> connect();
+
+  /** The server the last {@link #connect} dials, for logs (host:port). */
+  default String target() {
+    return "relay";
+  }
 }

@@ -49,4 +49,9 @@ public final class TcpRelayDialer implements RelayDialer {
     return ChannelDialer.connect(system, ChannelProtocol.RELAY, relay, tls, self, relayKey, new byte[0],
         channelSettings);
   }
+
+  @Override
+  public String target() {
+    return relay.toString();
+  }
 }

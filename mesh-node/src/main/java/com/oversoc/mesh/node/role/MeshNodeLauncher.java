@@ -124,7 +124,7 @@ public final class MeshNodeLauncher implements RoleLauncher {
         new InetSocketAddress(config.direct().address().toInetAddress(), config.direct().port()), name);
     AtomicReference<RelayMap> relayMap = new AtomicReference<>(RelayMap.getDefaultInstance());
     RelayDatagramPort relays = new RelayDatagramPort((region, home, listener) ->
-        relayClient(system, relayMap.get(), region, home, nodeKey, listener));
+        relayClient(system, relayMap.get(), region, home, nodeKey, random, listener));
 
     MeshDataPlane.Side side = role == Role.GATEWAY ? MeshDataPlane.Side.GATEWAY : MeshDataPlane.Side.PLATFORM;
     Consumer<IncomingStream> incoming;
@@ -342,7 +342,7 @@ public final class MeshNodeLauncher implements RoleLauncher {
 
   /** The client for one relay region: its servers in turn, each pinned by its key from the relay map. */
   private static Optional<RelayClient> relayClient(ActorSystem<?> system, RelayMap map, int region, boolean home,
-      NodePrivateKey nodeKey, RelayClient.Listener listener) {
+      NodePrivateKey nodeKey, SecureRandom random, RelayClient.Listener listener) {
     Optional<RelayRegion> r = map.getRegionsList().stream().filter(x -> x.getRegionId() == region).findFirst();
     if (r.isEmpty() || r.get().getServersCount() == 0) {
       return Optional.empty();
@@ -353,7 +353,7 @@ public final class MeshNodeLauncher implements RoleLauncher {
           new RelayPublicKey(s.getPublicKey().toByteArray()), SecureChannel.Settings.defaults()));
     }
     return Optional.of(RelayClient.start(system, "relay-" + region + "-" + System.nanoTime(),
-        RelayClientSettings.node(home), new RotatingRelayDialer(dialers), listener));
+        RelayClientSettings.node(home), new RotatingRelayDialer(dialers, random.nextInt(dialers.size())), listener));
   }
 
   /**
