@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -84,30 +84,67 @@ public final class LabProcess {
    * else after the timeout, with a {@link LineNotSeenException} that quotes the last lines.
    */
   public MatchResult awaitLine(String regex, Duration timeout) {
-    Pattern pattern = Pattern.compile(regex);
-    LineScanner out = new LineScanner(stdout);
-    LineScanner err = new LineScanner(stderr);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      // Looked at before reading: whatever a process printed before it exited is in the files.
-      boolean exited = !process.isAlive();
-      Optional<MatchResult> match = out.find(pattern, exited).or(() -> err.find(pattern, exited));
-      if (match.isPresent()) {
-        return match.get();
+    return follow().await(regex, timeout);
+  }
+
+  /**
+   * Reads what it printed from its start on: each {@link Follower#await} looks only at the lines
+   * after the previous match, so a test can wait for the second time something happens.
+   */
+  public Follower follow() {
+    return new Follower();
+  }
+
+  /** Where a reader of this process's output has got to, on stdout and on stderr. */
+  public final class Follower {
+    private final LineScanner out = new LineScanner(stdout);
+    private final LineScanner err = new LineScanner(stderr);
+
+    private Follower() {
+    }
+
+    /** As {@link LabProcess#awaitLine}, from where the previous await of this follower stopped. */
+    public MatchResult await(String regex, Duration timeout) {
+      Pattern pattern = Pattern.compile(regex);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        // Looked at before reading: whatever a process printed before it exited is in the files.
+        boolean exited = !process.isAlive();
+        Optional<MatchResult> match = out.find(pattern, exited).or(() -> err.find(pattern, exited));
+        if (match.isPresent()) {
+          return match.get();
+        }
+        if (exited) {
+          throw notSeen(pattern, "it exited with code " + process.exitValue() + " first");
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw notSeen(pattern, "none within " + timeout + "; it is still running");
+        }
+        sleep(POLL);
       }
-      if (exited) {
-        throw notSeen(pattern, "it exited with code " + process.exitValue() + " first");
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw notSeen(pattern, "none within " + timeout + "; it is still running");
-      }
-      sleep(POLL);
+    }
+  }
+
+  /** Waits at most {@code timeout} for it to exit on its own; its exit code, or empty if it still runs. */
+  public Optional<Integer> awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS) ? Optional.of(process.exitValue())
+          : Optional.empty();
+    } catch (InterruptedException e) {
+      throw NetLabException.interrupted("waiting for " + this + " to exit");
     }
   }
 
   /** SIGTERM to it and everything it started, SIGKILL after {@link #STOP_GRACE}; returns its exit code. */
   public int stop() {
     return stop(STOP_GRACE);
+  }
+
+  /** SIGKILL to it and everything it started, as a crash or a power cut would end it; returns its exit code. */
+  public int kill() {
+    terminated = tree();
+    terminated.forEach(ProcessHandle::destroyForcibly);
+    return awaitOrKill(System.nanoTime() + STOP_GRACE.toNanos());
   }
 
   public int stop(Duration grace) {
@@ -175,10 +212,14 @@ public final class LabProcess {
     return "process " + name + " (pid " + process.pid() + ") on host " + host.name();
   }
 
-  /** Reads the lines a file gains, from where it left off; a last line without newline counts once the writer is gone. */
+  /**
+   * Reads the lines a file gains, from where it left off; a last line without newline counts once
+   * the writer is gone. Lines read past a match wait for the next {@link #find}.
+   */
   private static final class LineScanner {
     private final Path file;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private final ArrayDeque<String> unread = new ArrayDeque<>();
     private long offset;
 
     LineScanner(Path file) {
@@ -186,7 +227,6 @@ public final class LabProcess {
     }
 
     Optional<MatchResult> find(Pattern pattern, boolean writerGone) {
-      List<String> lines = new ArrayList<>();
       try (SeekableByteChannel channel = Files.newByteChannel(file)) {
         channel.position(offset);
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
@@ -196,7 +236,7 @@ public final class LabProcess {
           for (int i = 0; i < n; i++) {
             byte b = buffer.get(i);
             if (b == '\n') {
-              lines.add(partial.toString(StandardCharsets.UTF_8));
+              unread.add(partial.toString(StandardCharsets.UTF_8));
               partial.reset();
             } else {
               partial.write(b);
@@ -207,11 +247,11 @@ public final class LabProcess {
         throw new NetLabException("cannot read " + file, e);
       }
       if (writerGone && partial.size() > 0) {
-        lines.add(partial.toString(StandardCharsets.UTF_8));
+        unread.add(partial.toString(StandardCharsets.UTF_8));
         partial.reset();
       }
-      for (String line : lines) {
-        Matcher m = pattern.matcher(line);
+      while (!unread.isEmpty()) {
+        Matcher m = pattern.matcher(unread.removeFirst());
         if (m.find()) {
           return Optional.of(m.toMatchResult());
         }
