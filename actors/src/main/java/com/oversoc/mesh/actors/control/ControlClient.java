@@ -126,6 +126,20 @@ public final class ControlClient implements AutoCloseable {
   }
 
   /**
+   * A mesh node rotates its node key now rather than when its schedule says (an operator who
+   * suspects the key was copied, a test): on the current connection if the map is streaming,
+   * else on the next one's check. Nothing happens if a rotation is already in flight.
+   *
+   * @throws IllegalStateException if the client has no rotation (a relay)
+   */
+  public void rotateNodeKeyNow() {
+    if (settings.rotation().isEmpty()) {
+      throw new IllegalStateException("this control client does not rotate a node key");
+    }
+    actor.tell(new ControlClientActor.RotateNow());
+  }
+
+  /**
    * Stops reconnecting and closes the connection; completes when it is closed. Calling it again
    * returns the same completion.
    */

@@ -7,16 +7,20 @@ import com.oversoc.mesh.actors.control.ControlClient.Stopped;
 import com.oversoc.mesh.protocol.channel.ChannelException;
 import com.oversoc.mesh.protocol.control.ControlClientSession;
 import com.oversoc.mesh.protocol.control.ControlException;
+import com.oversoc.mesh.protocol.control.NodeKeySchedule;
 import com.oversoc.mesh.protocol.control.RetryPolicy;
 import com.oversoc.mesh.protocol.control.pb.ControlError;
 import com.oversoc.mesh.protocol.control.pb.IpEndpoint;
 import com.oversoc.mesh.protocol.control.pb.ServerMessage;
 import com.oversoc.mesh.protocol.key.NodePrivateKey;
+import com.oversoc.mesh.protocol.key.NodePublicKey;
 import com.oversoc.mesh.protocol.net.Endpoint;
 import com.oversoc.mesh.protocol.retry.ReconnectBackoff;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -51,6 +55,12 @@ import org.apache.pekko.util.ByteString;
  *
  * Frames never pass through this actor: the connection's stream hands them to the session and
  * the listener, and tells the actor only what changes its state.
+ *
+ * <p>A mesh node's client also rotates the node key (with {@link ControlClientSettings#rotation}):
+ * on each connection it checks that the coordinator holds the key this node uses (finishing a
+ * rotation confirmed while the node was away, or rotating at once if the coordinator holds a key
+ * the node lost), then rotates at the time {@link NodeKeySchedule} gives: the next key is stored,
+ * the coordinator asked, and the key committed when it confirms.
  */
 final class ControlClientActor {
   sealed interface Command {}
@@ -71,8 +81,23 @@ final class ControlClientActor {
 
   private record CloseTimeout() implements Command {}
 
+  /** Time to rotate the node key (or to try again). */
+  private record Rotate() implements Command {}
+
+  /** Rotate the node key now: asked for by the node. */
+  record RotateNow() implements Command {}
+
+  /** The coordinator confirmed the rotation sent on this attempt. */
+  private record Rotated(long attempt, com.oversoc.mesh.protocol.control.pb.RotateNodeKeyResponse response)
+      implements Command {}
+
+  /** The rotation in flight got no answer in time. */
+  private record RotationUnanswered(long attempt) implements Command {}
+
   private static final String CONNECT_TIMER = "connect";
   private static final String CLOSE_TIMER = "close";
+  private static final String ROTATE_TIMER = "rotate";
+  private static final String ROTATION_ANSWER_TIMER = "rotation-answer";
   /** A close whose connection does not end within this long (a stuck peer) is cut short. */
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -111,6 +136,9 @@ final class ControlClientActor {
   private long attempts;
   private int coordinatorIndex;
   private NodePrivateKey nodeKey;
+  /** The key a rotation in flight asks the coordinator to take. */
+  private NodePrivateKey rotating;
+  private final SecureRandom keyRandom = new SecureRandom();
   private UpdateEndpoints endpoints;
   private Attempt current;
 
@@ -156,12 +184,33 @@ final class ControlClientActor {
         .onMessage(Streaming.class, s -> s.attempt() == current.id, s -> {
           backoff.onAdmitted(settings.clock().nanos());
           setState(State.STREAMING, "streaming from " + current.coordinator + registration(current));
+          settings.rotation().ifPresent(this::checkNodeKey);
           return streaming();
         }));
   }
 
   private Behavior<Command> streaming() {
-    return withConnection(Behaviors.receive(Command.class));
+    return withConnection(Behaviors.receive(Command.class)
+        .onMessage(Rotate.class, r -> {
+          startRotation();
+          return Behaviors.same();
+        })
+        .onMessage(RotateNow.class, r -> {
+          startRotation();
+          return Behaviors.same();
+        })
+        .onMessage(Rotated.class, r -> r.attempt() == current.id, r -> {
+          onRotated(r.response());
+          return Behaviors.same();
+        })
+        .onMessage(RotationUnanswered.class, r -> r.attempt() == current.id && rotating != null, r -> {
+          rotating = null;
+          context.getLog().warn("control client {}: the coordinator did not confirm the node key rotation within {} s; "
+              + "trying again in {} s", name, NodeKeySchedule.CONFIRM_TIMEOUT.toSeconds(),
+              NodeKeySchedule.RETRY_AFTER.toSeconds());
+          timers.startSingleTimer(ROTATE_TIMER, new Rotate(), NodeKeySchedule.RETRY_AFTER);
+          return Behaviors.same();
+        }));
   }
 
   /** What a live connection handles in both of its states. */
@@ -256,6 +305,9 @@ final class ControlClientActor {
     if (r.error().isEmpty() && (m.hasRegister() || (m.hasHello() && m.getHello().getEnrolled()))) {
       self.tell(new Enrolled(a.id));
     }
+    if (r.error().isEmpty() && m.hasRotateNodeKey()) {
+      self.tell(new Rotated(a.id, m.getRotateNodeKey()));
+    }
     if (!a.streamingReported) {
       boolean streaming;
       synchronized (session) {
@@ -286,8 +338,11 @@ final class ControlClientActor {
     synchronized (a.session) {
       state = a.session.state();
       revokedReason = a.session.revokedReason();
-      nodeKey = a.session.nodeKey(); // a rotation confirmed on this connection holds for the next
     }
+    // A rotation in flight is settled on the next connection (checkNodeKey), from what the coordinator holds.
+    rotating = null;
+    timers.cancel(ROTATE_TIMER);
+    timers.cancel(ROTATION_ANSWER_TIMER);
     a.killSwitch.shutdown();
     if (state == ControlClientSession.State.REVOKED) {
       Stopped why = new Stopped(Stopped.Reason.REVOKED, "the coordinator revoked this machine"
@@ -326,6 +381,98 @@ final class ControlClientActor {
       frame.ifPresent(current.connection::send);
     }
     return Behaviors.same();
+  }
+
+  // ---- node key rotation ----
+
+  /**
+   * The map stream started: the coordinator must hold the key this node uses. If it holds the
+   * prepared one, a rotation was confirmed while this node was away: commit it. If it holds
+   * another, this node lost it: rotate at once. Else rotate when the schedule says.
+   */
+  private void checkNodeKey(NodeKeyRotation rotation) {
+    Optional<NodePublicKey> theirs;
+    Optional<Instant> expires;
+    synchronized (current.session) {
+      theirs = current.session.coordinatorNodeKey();
+      expires = current.session.nodeKeyExpiry();
+    }
+    Instant now = settings.wallClock().instant();
+    if (theirs.isPresent() && !theirs.get().equals(nodeKey.publicKey())) {
+      Optional<NodePrivateKey> prepared;
+      try {
+        prepared = rotation.prepared();
+      } catch (IOException e) {
+        context.getLog().error("control client {}: cannot read the prepared node key: {}", name, e.getMessage());
+        prepared = Optional.empty();
+      }
+      if (prepared.isPresent() && prepared.get().publicKey().equals(theirs.get())) {
+        commit(rotation, prepared.get(), now.plus(NodeKeySchedule.RECOVERED_OVERLAP));
+      } else {
+        context.getLog().warn("control client {}: the coordinator holds node key {}, which this node does not have; "
+            + "rotating to a new one", name, theirs.get().shortString());
+        startRotation();
+        return;
+      }
+    }
+    expires.ifPresent(e -> scheduleRotation(NodeKeySchedule.rotateAt(now, e), now));
+  }
+
+  private void scheduleRotation(Instant at, Instant now) {
+    Duration delay = Duration.between(now, at);
+    timers.startSingleTimer(ROTATE_TIMER, new Rotate(), delay.isNegative() ? Duration.ZERO : delay);
+    context.getLog().debug("control client {}: node key rotation at {}", name, at);
+  }
+
+  private void startRotation() {
+    if (rotating != null || current == null || current.connection == null || settings.rotation().isEmpty()) {
+      return;
+    }
+    NodePrivateKey next = NodePrivateKey.generate(keyRandom);
+    try {
+      settings.rotation().get().prepare(next);
+    } catch (IOException e) {
+      context.getLog().error("control client {}: cannot store the next node key ({}); trying again in {} s", name,
+          e.getMessage(), NodeKeySchedule.RETRY_AFTER.toSeconds());
+      timers.startSingleTimer(ROTATE_TIMER, new Rotate(), NodeKeySchedule.RETRY_AFTER);
+      return;
+    }
+    com.oversoc.mesh.protocol.control.pb.ClientMessage frame;
+    synchronized (current.session) {
+      frame = current.session.rotateNodeKey(next);
+    }
+    rotating = next;
+    current.connection.send(frame);
+    timers.startSingleTimer(ROTATION_ANSWER_TIMER, new RotationUnanswered(current.id), NodeKeySchedule.CONFIRM_TIMEOUT);
+    context.getLog().info("control client {}: rotating the node key {} -> {}", name, nodeKey.publicKey().shortString(),
+        next.publicKey().shortString());
+  }
+
+  private void onRotated(com.oversoc.mesh.protocol.control.pb.RotateNodeKeyResponse r) {
+    NodePrivateKey next = rotating;
+    if (next == null) {
+      return; // answered after its timeout; the next connection's check settles it
+    }
+    rotating = null;
+    timers.cancel(ROTATION_ANSWER_TIMER);
+    Instant now = settings.wallClock().instant();
+    commit(settings.rotation().orElseThrow(), next, Instant.ofEpochMilli(r.getPreviousKeyValidUntilUnixMs()));
+    scheduleRotation(NodeKeySchedule.rotateAt(now, Instant.ofEpochMilli(r.getNodeKeyExpiresUnixMs())), now);
+  }
+
+  private void commit(NodeKeyRotation rotation, NodePrivateKey next, Instant previousValidUntil) {
+    try {
+      rotation.committed(next, previousValidUntil);
+    } catch (IOException e) {
+      // The coordinator holds the new key: the next connection's check finds it prepared and commits again.
+      context.getLog().error("control client {}: the coordinator took node key {}, but it could not be made this "
+          + "node's: {}", name, next.publicKey().shortString(), e.getMessage());
+      return;
+    }
+    NodePublicKey old = nodeKey.publicKey();
+    nodeKey = next;
+    context.getLog().info("control client {}: node key rotated {} -> {}; peers accept the old one until {}", name,
+        old.shortString(), next.publicKey().shortString(), previousValidUntil);
   }
 
   // ---- text ----

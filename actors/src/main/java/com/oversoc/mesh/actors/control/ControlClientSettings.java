@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -31,7 +32,10 @@ import java.util.random.RandomGenerator;
  * @param backoff the reconnect schedule
  * @param random jitter for reconnect delays
  * @param clock monotonic time for the reconnect schedule
- * @param wallClock the wall clock sent in ClientHello (the coordinator checks skew against it)
+ * @param wallClock the wall clock sent in ClientHello (the coordinator checks skew against it),
+ *     and the time node key expiries are compared with
+ * @param rotation a mesh node's node key store and switch; with it the client rotates the node
+ *     key before it expires ({@link com.oversoc.mesh.protocol.control.NodeKeySchedule})
  */
 public record ControlClientSettings(
     ControlClientSession.Mode mode,
@@ -47,7 +51,8 @@ public record ControlClientSettings(
     ReconnectBackoff.Schedule backoff,
     RandomGenerator random,
     MonotonicClock clock,
-    InstantSource wallClock) {
+    InstantSource wallClock,
+    Optional<NodeKeyRotation> rotation) {
 
   /** A third of the coordinator's default dead-stream timeout (45 s), so two keepalives may be lost. */
   public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(15);
@@ -62,6 +67,10 @@ public record ControlClientSettings(
     if (coordinators.isEmpty()) {
       throw new IllegalArgumentException("a control client needs at least one coordinator address");
     }
+    java.util.Objects.requireNonNull(rotation, "rotation");
+    if (rotation.isPresent() && mode != ControlClientSession.Mode.MESH_NODE) {
+      throw new IllegalArgumentException("only a mesh node rotates its node key");
+    }
     if (keepaliveInterval.compareTo(readTimeout) >= 0) {
       throw new IllegalArgumentException("keepalive interval " + keepaliveInterval + " must be shorter than the read "
           + "timeout " + readTimeout);
@@ -74,21 +83,27 @@ public record ControlClientSettings(
       String nodeName, String softwareVersion) {
     return new ControlClientSettings(mode, coordinators, coordinatorKey, machineKey, nodeKey, authKey, nodeName,
         softwareVersion, DEFAULT_KEEPALIVE_INTERVAL, DEFAULT_READ_TIMEOUT, ReconnectBackoff.Schedule.DEFAULT,
-        new SplittableRandom(new SecureRandom().nextLong()), SystemClocks.MONOTONIC, SystemClocks.WALL);
+        new SplittableRandom(new SecureRandom().nextLong()), SystemClocks.MONOTONIC, SystemClocks.WALL, Optional.empty());
   }
 
   public ControlClientSettings withBackoff(ReconnectBackoff.Schedule schedule, RandomGenerator jitter) {
     return new ControlClientSettings(mode, coordinators, coordinatorKey, machineKey, nodeKey, authKey, nodeName,
-        softwareVersion, keepaliveInterval, readTimeout, schedule, jitter, clock, wallClock);
+        softwareVersion, keepaliveInterval, readTimeout, schedule, jitter, clock, wallClock, rotation);
   }
 
   public ControlClientSettings withTimeouts(Duration keepalive, Duration read) {
     return new ControlClientSettings(mode, coordinators, coordinatorKey, machineKey, nodeKey, authKey, nodeName,
-        softwareVersion, keepalive, read, backoff, random, clock, wallClock);
+        softwareVersion, keepalive, read, backoff, random, clock, wallClock, rotation);
   }
 
   public ControlClientSettings withClocks(MonotonicClock monotonic, InstantSource wall) {
     return new ControlClientSettings(mode, coordinators, coordinatorKey, machineKey, nodeKey, authKey, nodeName,
-        softwareVersion, keepaliveInterval, readTimeout, backoff, random, monotonic, wall);
+        softwareVersion, keepaliveInterval, readTimeout, backoff, random, monotonic, wall, rotation);
+  }
+
+  /** Rotates the node key before it expires, keeping it with {@code r}. */
+  public ControlClientSettings withRotation(NodeKeyRotation r) {
+    return new ControlClientSettings(mode, coordinators, coordinatorKey, machineKey, nodeKey, authKey, nodeName,
+        softwareVersion, keepaliveInterval, readTimeout, backoff, random, clock, wallClock, Optional.of(r));
   }
 }

@@ -10,10 +10,10 @@ import com.oversoc.mesh.protocol.net.IpLiteral;
 import com.oversoc.mesh.protocol.time.MonotonicClock;
 import com.oversoc.mesh.protocol.transport.TransportConfig;
 import com.oversoc.mesh.protocol.transport.stream.StreamOpenResult;
-import com.oversoc.mesh.protocol.wireguard.PeerConfig;
 import com.oversoc.mesh.protocol.wireguard.SourceAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
@@ -49,15 +50,32 @@ public final class MeshDataPlane implements AutoCloseable {
   /**
    * A peer as the map describes it.
    *
+   * @param nodeId what names the peer across its key rotations
+   * @param previousKey during the peer's key rotation, its old key and until when sessions under
+   *     it may go on
    * @param direct the peer's IP endpoints, candidates for a direct path
    * @param relay the peer through its home relay, if it has one
    */
-  public record PeerInfo(NodePublicKey key, String name, List<PathAddress> direct, Optional<PathAddress> relay) {
+  public record PeerInfo(long nodeId, NodePublicKey key, Optional<PreviousKey> previousKey, String name,
+      List<PathAddress> direct, Optional<PathAddress> relay) {
     public PeerInfo {
       Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(previousKey, "previousKey");
       Objects.requireNonNull(name, "name");
       direct = List.copyOf(direct);
       Objects.requireNonNull(relay, "relay");
+    }
+
+    public PeerInfo(long nodeId, NodePublicKey key, String name, List<PathAddress> direct, Optional<PathAddress> relay) {
+      this(nodeId, key, Optional.empty(), name, direct, relay);
+    }
+  }
+
+  /** A peer's key before its last rotation, still good for the sessions under it until {@code validUntil}. */
+  public record PreviousKey(NodePublicKey key, Instant validUntil) {
+    public PreviousKey {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(validUntil, "validUntil");
     }
   }
 
@@ -74,12 +92,16 @@ public final class MeshDataPlane implements AutoCloseable {
   private final ActorSystem<?> system;
   private final Side side;
   private final MonotonicClock clock;
+  private final InstantSource wallClock;
   private final SecureRandom random;
   private final TransportConfig transportConfig;
   private final Consumer<IncomingStream> incoming;
   private final List<DatagramPort> ports;
   private final WireGuardInterface wireguard;
-  private final Map<NodePublicKey, PeerLink> peers = new ConcurrentHashMap<>();
+  /** By node id: a peer's key changes when it rotates, the peer does not. */
+  private final Map<Long, PeerLink> peers = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong initiationsOfRemovedPeers = new java.util.concurrent.atomic.AtomicLong();
+  private Cancellable retireTimer;
 
   /**
    * @param ports the node's datagram ports (each refuses the address kinds it cannot reach)
@@ -91,6 +113,7 @@ public final class MeshDataPlane implements AutoCloseable {
     this.system = system;
     this.side = side;
     this.clock = clock;
+    this.wallClock = wallClock;
     this.random = random;
     this.transportConfig = transportConfig;
     this.incoming = incoming;
@@ -117,44 +140,90 @@ public final class MeshDataPlane implements AutoCloseable {
   }
 
   /**
-   * Makes the peers exactly {@code wanted}: new ones are added, changed ones updated, and every
-   * peer not listed is removed at once (its handshakes refused, its streams cut).
+   * Makes the peers exactly {@code wanted}: new ones are added, changed ones updated (a peer that
+   * rotated its key gets a session under the new key, the old one goes on while the rotation's
+   * overlap lasts), and every peer not listed is removed at once (its handshakes refused, its
+   * streams cut).
    */
   public synchronized void apply(Collection<PeerInfo> wanted) {
-    Set<NodePublicKey> keep = new java.util.HashSet<>();
+    Set<Long> keep = new java.util.HashSet<>();
     for (PeerInfo info : wanted) {
-      keep.add(info.key());
-      PeerLink existing = peers.get(info.key());
+      if (wireguard.localKeys().contains(info.key())) {
+        LOG.warn("peer {} ({}) skipped: it has this node's own key", info.name(), info.key().shortString());
+        continue;
+      }
+      keep.add(info.nodeId());
+      PeerLink existing = peers.get(info.nodeId());
       if (existing != null) {
+        if (!existing.key().equals(info.key())) {
+          // Sessions under the old key go on only while the map says that key is still valid.
+          long retireAt = info.previousKey().filter(p -> p.key().equals(existing.key()))
+              .map(p -> monotonicAt(p.validUntil())).orElse(clock.nanos());
+          existing.rekey(info.key(), retireAt);
+        }
         existing.update(info);
         continue;
       }
-      PeerConfig config = side == Side.GATEWAY ? PeerConfig.of(info.key()).respondOnly() : PeerConfig.of(info.key());
-      PeerLink link = new PeerLink(system, side, info, clock, random, transportConfig, incoming, this::send);
-      link.start(wiring -> wireguard.addPeer(config, wiring));
-      peers.put(info.key(), link);
+      PeerLink link = new PeerLink(system, side, wireguard, info, clock, random, transportConfig, incoming, this::send);
+      link.start(info.key());
+      peers.put(info.nodeId(), link);
       LOG.info("peer {} ({}) added: direct {}, relay {}", info.name(), info.key().shortString(), info.direct(),
           info.relay().map(Object::toString).orElse("none"));
     }
-    for (NodePublicKey key : new ArrayList<>(peers.keySet())) {
-      if (!keep.contains(key)) {
-        remove(key, "the peer left this node's map");
+    for (Long id : new ArrayList<>(peers.keySet())) {
+      if (!keep.contains(id)) {
+        remove(id, "the peer left this node's map");
       }
     }
   }
 
-  private void remove(NodePublicKey key, String reason) {
-    PeerLink link = peers.remove(key);
+  /**
+   * This node's key rotated: new sessions run under {@code next}, and every peer gets one (the
+   * platform starts its handshake at once); sessions under the old key go on, and initiations
+   * addressed to it are answered, until {@code previousValidUntil}, when peers have long learned
+   * the new key.
+   */
+  public synchronized void rotateLocalKey(NodePrivateKey next, Instant previousValidUntil) {
+    NodePublicKey old = wireguard.publicKey();
+    wireguard.rotateLocalKey(next, system, Duration.ofSeconds(5));
+    long retireAt = monotonicAt(previousValidUntil);
+    for (PeerLink link : peers.values()) {
+      link.rekey(link.key(), retireAt);
+    }
+    if (retireTimer != null) {
+      retireTimer.cancel();
+    }
+    retireTimer = system.classicSystem().scheduler().scheduleOnce(Duration.ofNanos(Math.max(0, retireAt - clock.nanos())),
+        () -> {
+          if (!old.equals(wireguard.publicKey())) {
+            wireguard.retireLocalKey(old, system, Duration.ofSeconds(5));
+            LOG.info("node key {} retired: its overlap ended", old.shortString());
+          }
+        }, system.executionContext());
+    LOG.info("node key rotated: {} -> {}; the old one is answered until {}", old.shortString(),
+        next.publicKey().shortString(), previousValidUntil);
+  }
+
+  /** A wall-clock time as this plane's monotonic time (past times give now). */
+  private long monotonicAt(Instant wall) {
+    long now = clock.nanos();
+    Duration left = Duration.between(wallClock.instant(), wall);
+    return left.isNegative() ? now : now + left.toNanos();
+  }
+
+  private void remove(long nodeId, String reason) {
+    PeerLink link = peers.remove(nodeId);
     if (link == null) {
       return;
     }
-    wireguard.removePeer(key, system, Duration.ofSeconds(5));
     link.close(reason);
-    LOG.info("peer {} ({}) removed: {}", link.name(), key.shortString(), reason);
+    initiationsOfRemovedPeers.addAndGet(link.handshakesInitiated());
+    LOG.info("peer {} ({}) removed: {}", link.name(), link.key().shortString(), reason);
   }
 
+  /** The peer whose current key is {@code key}. */
   public Optional<PeerLink> peer(NodePublicKey key) {
-    return Optional.ofNullable(peers.get(key));
+    return peers.values().stream().filter(l -> l.key().equals(key)).findFirst();
   }
 
   /** The peer with this name or base64 node key. */
@@ -195,9 +264,9 @@ public final class MeshDataPlane implements AutoCloseable {
     }).mapMaterializedValue(f -> f.thenCompose(x -> x));
   }
 
-  /** Handshake initiations sent to the current peers. */
+  /** Handshake initiations sent since the plane started, to current peers and to those that left. */
   public long handshakesInitiated() {
-    return peers.values().stream().mapToLong(PeerLink::handshakesInitiated).sum();
+    return initiationsOfRemovedPeers.get() + peers.values().stream().mapToLong(PeerLink::handshakesInitiated).sum();
   }
 
   /** The WireGuard interface (drop counters, sessions). */
@@ -219,8 +288,11 @@ public final class MeshDataPlane implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    for (NodePublicKey key : new ArrayList<>(peers.keySet())) {
-      remove(key, "the node is stopping");
+    if (retireTimer != null) {
+      retireTimer.cancel();
+    }
+    for (Long id : new ArrayList<>(peers.keySet())) {
+      remove(id, "the node is stopping");
     }
     ports.forEach(DatagramPort::close);
   }

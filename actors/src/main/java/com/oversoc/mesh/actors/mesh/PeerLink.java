@@ -6,6 +6,7 @@ import com.oversoc.mesh.actors.transport.IncomingStream;
 import com.oversoc.mesh.actors.transport.TransportConnection;
 import com.oversoc.mesh.actors.wireguard.PeerSession;
 import com.oversoc.mesh.actors.wireguard.SessionWiring;
+import com.oversoc.mesh.actors.wireguard.WireGuardInterface;
 import com.oversoc.mesh.protocol.key.NodePublicKey;
 import com.oversoc.mesh.protocol.net.IpLiteral;
 import com.oversoc.mesh.protocol.path.ObservedAddress;
@@ -20,6 +21,7 @@ import com.oversoc.mesh.protocol.transport.frame.FrameException;
 import com.oversoc.mesh.protocol.transport.stream.StreamOpenResult;
 import com.oversoc.mesh.protocol.wireguard.MessageType;
 import com.oversoc.mesh.protocol.wireguard.Peer;
+import com.oversoc.mesh.protocol.wireguard.PeerConfig;
 import com.oversoc.mesh.protocol.wireguard.PeerEvent;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -56,7 +58,18 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * The selector is pure and not thread-safe: every use holds its monitor. It is touched by the
- * session's thread (transmit, deliver, authenticated) and by the probe timer.
+ * sessions' threads (transmit, deliver, authenticated) and by the probe timer.
+ *
+ * <p>A node key rotation, of this node's key or of the peer's, starts a new WireGuard session
+ * under the new pair of keys while the old one carries the traffic: the platform starts the new
+ * session's handshake at once, packets move to it as soon as it is established, and the old one
+ * is removed shortly after, or when the rotation's overlap ends. The transport connection above
+ * is the same throughout, so streams see at most a few retransmissions.
+ *
+ * <pre>
+ *   current (new keys) ──ESTABLISHED──► carries the packets; legacy removed after LEGACY_GRACE
+ *   legacy  (old keys) ──────────────► carries the packets until then; removed at the overlap's end anyway
+ * </pre>
  */
 public final class PeerLink {
   private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
@@ -69,9 +82,18 @@ public final class PeerLink {
     boolean send(PathAddress to, byte[] datagram);
   }
 
+  /**
+   * How long the old session of a rotation outlives the new one's establishment: packets the peer
+   * sent under the old keys before it switched are still in flight for a round trip.
+   */
+  static final Duration LEGACY_GRACE = Duration.ofSeconds(5);
+  /** How long removing a session may take (its actor zeroes its keys and stops). */
+  private static final Duration REMOVE_TIMEOUT = Duration.ofSeconds(5);
+
   private final ActorSystem<?> system;
   private final MeshDataPlane.Side side;
-  private final NodePublicKey key;
+  private final long nodeId;
+  private final WireGuardInterface wireguard;
   private final MonotonicClock clock;
   private final RandomGenerator random;
   private final TransportConfig transportConfig;
@@ -79,7 +101,11 @@ public final class PeerLink {
   private final Transmitter ports;
   private final PathSelector<PathAddress> selector;
   private volatile String name;
-  private volatile ActorRef<PeerSession.Command> session;
+  /** The session under the newest keys of both sides; never null once started. */
+  private volatile Session current;
+  /** The session under older keys while a rotation's overlap lasts, else null. */
+  private volatile Session legacy;
+  private Cancellable legacyTimer;
   private volatile TransportConnection transport;
   private volatile Consumer<byte[]> transportReceiver = p -> {};
   private int connectionId;
@@ -93,11 +119,13 @@ public final class PeerLink {
   private volatile PathAddress lastPath;
   private final java.util.concurrent.atomic.AtomicLong initiations = new java.util.concurrent.atomic.AtomicLong();
 
-  PeerLink(ActorSystem<?> system, MeshDataPlane.Side side, MeshDataPlane.PeerInfo info, MonotonicClock clock,
-      RandomGenerator random, TransportConfig transportConfig, Consumer<IncomingStream> incoming, Transmitter ports) {
+  PeerLink(ActorSystem<?> system, MeshDataPlane.Side side, WireGuardInterface wireguard, MeshDataPlane.PeerInfo info,
+      MonotonicClock clock, RandomGenerator random, TransportConfig transportConfig, Consumer<IncomingStream> incoming,
+      Transmitter ports) {
     this.system = system;
     this.side = side;
-    this.key = info.key();
+    this.wireguard = wireguard;
+    this.nodeId = info.nodeId();
     this.name = info.name();
     this.clock = clock;
     this.random = random;
@@ -110,9 +138,83 @@ public final class PeerLink {
     }
   }
 
-  /** Starts the session (through {@code start}, which adds the peer to the interface). */
-  void start(java.util.function.Function<SessionWiring, ActorRef<PeerSession.Command>> start) {
-    this.session = start.apply(new Wiring());
+  /** Starts the session with the peer's key (adds the peer to the interface under its current key). */
+  void start(NodePublicKey peerKey) {
+    current = newSession(peerKey);
+  }
+
+  private Session newSession(NodePublicKey peerKey) {
+    PeerConfig config = side == MeshDataPlane.Side.GATEWAY ? PeerConfig.of(peerKey).respondOnly() : PeerConfig.of(peerKey);
+    Session s = new Session(wireguard.publicKey(), peerKey);
+    s.actor = wireguard.addPeer(config, s);
+    return s;
+  }
+
+  /**
+   * A rotation: this node's key changed (the interface already has the new one), or the peer's
+   * did ({@code peerKey} is new). A session under the new keys takes over from the current one,
+   * which carries the traffic until then and is removed at {@code retireAtNanos} at the latest
+   * (monotonic; now or earlier removes it at once, for a peer whose old key is no longer valid).
+   */
+  synchronized void rekey(NodePublicKey peerKey, long retireAtNanos) {
+    if (closed) {
+      return;
+    }
+    if (legacy != null) {
+      removeLegacy("a newer rotation replaced it");
+    }
+    Session old = current;
+    current = newSession(peerKey);
+    LOG.info("peer {}: new WireGuard session {} -> {} taking over from {} -> {}", name,
+        current.local.shortString(), current.remote.shortString(), old.local.shortString(), old.remote.shortString());
+    if (old.state == Peer.State.IDLE) {
+      removeSession(old);
+    } else {
+      legacy = old;
+      scheduleLegacyRemoval(Math.max(0, retireAtNanos - clock.nanos()), "its keys' overlap ended");
+    }
+    if (side == MeshDataPlane.Side.PLATFORM && (legacy != null || transport != null)) {
+      current.actor.tell(new PeerSession.Rekey(system.ignoreRef()));
+    }
+  }
+
+  private synchronized void scheduleLegacyRemoval(long delayNanos, String why) {
+    if (legacyTimer != null) {
+      legacyTimer.cancel();
+    }
+    Session target = legacy;
+    legacyTimer = system.classicSystem().scheduler().scheduleOnce(Duration.ofNanos(delayNanos), () -> {
+      synchronized (this) {
+        if (legacy == target && target != null) {
+          removeLegacy(why);
+        }
+      }
+    }, system.executionContext());
+  }
+
+  private synchronized void removeLegacy(String why) {
+    Session l = legacy;
+    legacy = null;
+    if (legacyTimer != null) {
+      legacyTimer.cancel();
+      legacyTimer = null;
+    }
+    if (l != null) {
+      LOG.info("peer {}: WireGuard session {} -> {} removed: {}", name, l.local.shortString(), l.remote.shortString(),
+          why);
+      removeSession(l);
+    }
+  }
+
+  private void removeSession(Session s) {
+    wireguard.removeSession(s.actor, system, REMOVE_TIMEOUT);
+  }
+
+  /** The session packets go out on: the current one, unless only the legacy one is established. */
+  private Session sending() {
+    Session c = current;
+    Session l = legacy;
+    return l != null && c.state != Peer.State.ESTABLISHED && l.state == Peer.State.ESTABLISHED ? l : c;
   }
 
   /**
@@ -146,8 +248,14 @@ public final class PeerLink {
     return t;
   }
 
+  /** The peer's node id in the coordinator's map: what names it across key rotations. */
+  public long nodeId() {
+    return nodeId;
+  }
+
+  /** The peer's current node key. */
   public NodePublicKey key() {
-    return key;
+    return current.remote;
   }
 
   public String name() {
@@ -175,9 +283,16 @@ public final class PeerLink {
     return initiations.get();
   }
 
-  /** The WireGuard session actor. */
+  /** The WireGuard session actor under the newest keys. */
   public ActorRef<PeerSession.Command> session() {
-    return session;
+    return current.actor;
+  }
+
+  /** The keys (local, peer) of the sessions with this peer: the current one first, then one being retired. */
+  public List<List<NodePublicKey>> sessionKeys() {
+    Session c = current;
+    Session l = legacy;
+    return l == null ? List.of(List.of(c.local, c.remote)) : List.of(List.of(c.local, c.remote), List.of(l.local, l.remote));
   }
 
   /**
@@ -191,13 +306,20 @@ public final class PeerLink {
     return platformTransport().openStream(target, port);
   }
 
-  /** The peer left the map: its transport closes (every stream fails) and the probe timer stops. */
+  /**
+   * The peer left the map: its transport closes (every stream fails), the probe timer stops, and
+   * its sessions are removed (their handshakes refused from now on, their keys zeroed).
+   */
   void close(String reason) {
     closed = true;
     synchronized (this) {
       if (probeTimer != null) {
         probeTimer.cancel();
       }
+      if (legacy != null) {
+        removeLegacy(reason);
+      }
+      removeSession(current);
     }
     TransportConnection t = transport;
     if (t != null) {
@@ -220,7 +342,7 @@ public final class PeerLink {
       synchronized (selector) {
         selector.onDataSent(clock.nanos());
       }
-      session.tell(new PeerSession.Send(datagram));
+      sending().actor.tell(new PeerSession.Send(datagram));
       pollSoon();
     }
 
@@ -274,7 +396,7 @@ public final class PeerLink {
 
   // ---- probes ----
 
-  private void onProbe(byte[] packet, PathAddress source) {
+  private void onProbe(byte[] packet, PathAddress source, Session via) {
     PathProbe probe;
     try {
       probe = PathProbe.decode(packet);
@@ -286,7 +408,7 @@ public final class PeerLink {
       case PathProbe.Ping ping -> {
         // A ping through a relay has no address to report, and the selector never sends one there.
         if (source.isDirect()) {
-          session.tell(new PeerSession.SendVia(ping.pong(observed(source)).encode(), source));
+          via.actor.tell(new PeerSession.SendVia(ping.pong(observed(source)).encode(), source));
         }
       }
       case PathProbe.Pong pong -> {
@@ -322,7 +444,7 @@ public final class PeerLink {
     }
     reportPath(path);
     for (PathSelector.OutgoingProbe<PathAddress> probe : actions.probes()) {
-      session.tell(new PeerSession.SendVia(probe.packet(), probe.to()));
+      sending().actor.tell(new PeerSession.SendVia(probe.packet(), probe.to()));
     }
     schedule(actions.nextDeadline());
   }
@@ -369,9 +491,20 @@ public final class PeerLink {
     }, system.executionContext());
   }
 
-  // ---- what the session produces ----
+  // ---- what the sessions produce ----
 
-  private final class Wiring implements SessionWiring {
+  /** One WireGuard session with the peer, under one pair of keys, and what it produces. */
+  private final class Session implements SessionWiring {
+    final NodePublicKey local;
+    final NodePublicKey remote;
+    volatile ActorRef<PeerSession.Command> actor;
+    volatile Peer.State state = Peer.State.IDLE;
+
+    Session(NodePublicKey local, NodePublicKey remote) {
+      this.local = local;
+      this.remote = remote;
+    }
+
     @Override
     public void transmit(byte[] datagram, Object via) {
       if (via instanceof PathAddress path) {
@@ -395,7 +528,7 @@ public final class PeerLink {
     public void deliver(byte[] packet, Object source) {
       if (PathProbe.isProbe(packet)) {
         if (source instanceof PathAddress path) {
-          onProbe(packet, path);
+          onProbe(packet, path, this);
         }
         return;
       }
@@ -414,12 +547,19 @@ public final class PeerLink {
 
     @Override
     public void stateChanged(Peer.State from, Peer.State to) {
-      boolean up = to == Peer.State.ESTABLISHED;
-      if (up != (from == Peer.State.ESTABLISHED)) {
+      boolean wasUp = anyEstablished();
+      state = to;
+      boolean up = anyEstablished();
+      if (up != wasUp) {
         synchronized (selector) {
           selector.sessionUp(up, clock.nanos());
         }
         runProbes();
+      }
+      if (to == Peer.State.ESTABLISHED && this == current && legacy != null) {
+        LOG.info("peer {}: WireGuard session {} -> {} established; the old one goes in {} s", name,
+            local.shortString(), remote.shortString(), LEGACY_GRACE.toSeconds());
+        scheduleLegacyRemoval(LEGACY_GRACE.toNanos(), "the new session took over");
       }
     }
 
@@ -432,8 +572,13 @@ public final class PeerLink {
     }
   }
 
+  private boolean anyEstablished() {
+    Session l = legacy;
+    return current.state == Peer.State.ESTABLISHED || (l != null && l.state == Peer.State.ESTABLISHED);
+  }
+
   @Override
   public String toString() {
-    return "PeerLink[" + name + " " + key.shortString() + "]";
+    return "PeerLink[" + name + " " + current.remote.shortString() + "]";
   }
 }

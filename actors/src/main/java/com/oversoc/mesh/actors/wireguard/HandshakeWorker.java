@@ -9,7 +9,9 @@ import com.oversoc.mesh.protocol.wireguard.HandshakeMessage;
 import com.oversoc.mesh.protocol.wireguard.HandshakeResponse;
 import com.oversoc.mesh.protocol.wireguard.InitiationOpener;
 import com.oversoc.mesh.protocol.wireguard.Peer;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -20,9 +22,15 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * the expensive part of answering. Its mailbox is the handshake queue: the router counts what it
  * hands over, this actor counts what it took, and the difference is the backlog that puts the
  * device under load.
+ *
+ * <p>A device has one static key, or two while a rotation's overlap lasts: one {@link Gate} per
+ * key, and a message goes through the gate whose key its mac1 names.
  */
 public final class HandshakeWorker {
   public sealed interface Command {}
+
+  /** One static key of the device: the intake that admits messages addressed to it, the opener that answers them. */
+  public record Gate(HandshakeIntake<Object> intake, InitiationOpener opener) {}
 
   /** A handshake message from {@code source}; for a response, the peer its receiver index names. */
   public record Incoming(HandshakeMessage message, Peer responseFor, Object source) implements Command {}
@@ -32,25 +40,38 @@ public final class HandshakeWorker {
     /** Send a cookie reply back to where the message came from. */
     void replyTo(Object source, byte[] datagram);
 
-    /** Hand an admitted message to the session of the peer with {@code key}. */
-    void toSession(NodePublicKey key, PeerSession.Command command);
+    /** Hand an admitted message to the session that runs under {@code local} with the peer {@code remote}. */
+    void toSession(NodePublicKey local, NodePublicKey remote, PeerSession.Command command);
   }
 
   private HandshakeWorker() {}
 
-  public static Behavior<Command> create(HandshakeIntake<Object> intake, InitiationOpener opener, AtomicInteger backlog,
-      Outlet outlet, DropCounters drops, MonotonicClock clock) {
+  /** @param gates the device's static keys, current first (read for every message: a rotation changes them) */
+  public static Behavior<Command> create(Supplier<List<Gate>> gates, AtomicInteger backlog, Outlet outlet,
+      DropCounters drops, MonotonicClock clock) {
     return Behaviors.receive(Command.class)
         .onMessage(Incoming.class, m -> {
           int waiting = backlog.decrementAndGet();
-          handle(m, intake, opener, waiting, outlet, drops, clock.nanos());
+          handle(m, gates.get(), waiting, outlet, drops, clock.nanos());
           return Behaviors.same();
         })
         .build();
   }
 
-  private static void handle(Incoming m, HandshakeIntake<Object> intake, InitiationOpener opener, int backlog,
-      Outlet outlet, DropCounters drops, long now) {
+  private static void handle(Incoming m, List<Gate> gates, int backlog, Outlet outlet, DropCounters drops, long now) {
+    Gate gate = null;
+    for (Gate g : gates) {
+      if (g.intake().addressedHere(m.message())) {
+        gate = g;
+        break;
+      }
+    }
+    if (gate == null) {
+      drops.count(DropReason.INVALID_MAC1);
+      return;
+    }
+    HandshakeIntake<Object> intake = gate.intake();
+    InitiationOpener opener = gate.opener();
     switch (intake.admit(m.message(), m.source(), backlog, now)) {
       case HandshakeIntake.Refuse r -> drops.count(r.drop().reason());
       case HandshakeIntake.Challenge c -> {
@@ -59,13 +80,15 @@ public final class HandshakeWorker {
       }
       case HandshakeIntake.Admit a -> {
         if (m.message() instanceof HandshakeResponse response) {
-          outlet.toSession(m.responseFor().publicKey(), new PeerSession.Response(response, m.source()));
+          outlet.toSession(m.responseFor().localKey(), m.responseFor().publicKey(),
+              new PeerSession.Response(response, m.source()));
           return;
         }
         switch (opener.open((HandshakeInitiation) m.message())) {
           case InitiationOpener.Failed f -> drops.count(f.drop().reason());
           case InitiationOpener.Opened o ->
-              outlet.toSession(o.initiation().initiator(), new PeerSession.Initiation(o.initiation(), m.source()));
+              outlet.toSession(opener.localKey(), o.initiation().initiator(),
+                  new PeerSession.Initiation(o.initiation(), m.source()));
         }
       }
     }

@@ -109,6 +109,17 @@ final class FakeCoordinator implements ControlDialer {
       return m;
     }
 
+    /** Every frame the client sends within {@code wait}. */
+    java.util.List<ClientMessage> framesWithin(Duration wait) throws InterruptedException {
+      java.util.List<ClientMessage> frames = new java.util.ArrayList<>();
+      long deadline = System.nanoTime() + wait.toNanos();
+      ClientMessage m;
+      while ((m = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null) {
+        frames.add(m);
+      }
+      return frames;
+    }
+
     /** The next frame that is not a keepalive. */
     ClientMessage nextRequest() throws InterruptedException {
       ClientMessage m = next();

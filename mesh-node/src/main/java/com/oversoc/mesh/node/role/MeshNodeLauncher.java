@@ -8,6 +8,8 @@ import com.oversoc.mesh.actors.control.AuthKey;
 import com.oversoc.mesh.actors.control.ControlClient;
 import com.oversoc.mesh.actors.control.ControlClientSettings;
 import com.oversoc.mesh.actors.control.MachineKeyFile;
+import com.oversoc.mesh.actors.control.NodeKeyFile;
+import com.oversoc.mesh.actors.control.NodeKeyRotation;
 import com.oversoc.mesh.actors.control.PeerMapCache;
 import com.oversoc.mesh.actors.control.TcpControlDialer;
 import com.oversoc.mesh.actors.edge.AllowedTargets;
@@ -52,6 +54,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -80,7 +83,6 @@ import org.slf4j.LoggerFactory;
 public final class MeshNodeLauncher implements RoleLauncher {
   /** How long binding sockets and port forwards may take. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-  static final String NODE_KEY_FILE = "node.key";
   private static final Logger LOG = LoggerFactory.getLogger(MeshNodeLauncher.class);
 
   /** A started node, for tests and the local mesh: its data plane and control client. */
@@ -104,14 +106,14 @@ public final class MeshNodeLauncher implements RoleLauncher {
     }
     SecureRandom random = new SecureRandom();
     KeyFile.Loaded<MachinePrivateKey> machine = MachineKeyFile.loadOrCreate(config.node().stateDir(), random);
-    KeyFile.Loaded<NodePrivateKey> nodeKey = KeyFile.loadOrCreate(config.node().stateDir(), NODE_KEY_FILE,
-        NodePrivateKey::parse, () -> NodePrivateKey.generate(random));
+    NodeKeyFile nodeKeyFile = new NodeKeyFile(config.node().stateDir());
+    KeyFile.Loaded<NodePrivateKey> nodeKey = nodeKeyFile.loadOrCreate(random);
     PeerMapCache cache = new PeerMapCache(config.node().stateDir());
     String name = config.node().name().orElse(role.configName());
 
     ActorSystem<Void> system = ActorSystems.create(Behaviors.empty(), "ovsgw-" + role.configName(), config.pekko());
     try {
-      return start(config, role, name, system, random, machine.key(), nodeKey.key(), cache);
+      return start(config, role, name, system, random, machine.key(), nodeKeyFile, nodeKey.key(), cache);
     } catch (Exception | Error e) {
       system.terminate();
       throw e;
@@ -119,12 +121,15 @@ public final class MeshNodeLauncher implements RoleLauncher {
   }
 
   private Node start(NodeConfig config, Role role, String name, ActorSystem<Void> system, SecureRandom random,
-      MachinePrivateKey machineKey, NodePrivateKey nodeKey, PeerMapCache cache) throws Exception {
+      MachinePrivateKey machineKey, NodeKeyFile nodeKeyFile, NodePrivateKey initialNodeKey, PeerMapCache cache)
+      throws Exception {
+    // The relays take the node key at each connection: after a rotation they reconnect with the new one.
+    AtomicReference<NodePrivateKey> nodeKey = new AtomicReference<>(initialNodeKey);
     UdpDatagramPort udp = UdpDatagramPort.bind(
         new InetSocketAddress(config.direct().address().toInetAddress(), config.direct().port()), name);
     AtomicReference<RelayMap> relayMap = new AtomicReference<>(RelayMap.getDefaultInstance());
     RelayDatagramPort relays = new RelayDatagramPort((region, home, listener) ->
-        relayClient(system, relayMap.get(), region, home, nodeKey, random, listener));
+        relayClient(system, relayMap.get(), region, home, nodeKey.get(), random, listener));
 
     MeshDataPlane.Side side = role == Role.GATEWAY ? MeshDataPlane.Side.GATEWAY : MeshDataPlane.Side.PLATFORM;
     Consumer<IncomingStream> incoming;
@@ -135,7 +140,7 @@ public final class MeshNodeLauncher implements RoleLauncher {
     } else {
       incoming = s -> s.reject(StreamOpenResult.WRONG_DIRECTION);
     }
-    MeshDataPlane plane = new MeshDataPlane(system, side, nodeKey, List.of(udp, relays), TransportConfig.defaults(),
+    MeshDataPlane plane = new MeshDataPlane(system, side, initialNodeKey, List.of(udp, relays), TransportConfig.defaults(),
         incoming, SystemClocks.MONOTONIC, SystemClocks.WALL, random, name);
 
     EndpointReporter reporter = new EndpointReporter(localEndpoints(udp.localAddress()));
@@ -158,8 +163,27 @@ public final class MeshNodeLauncher implements RoleLauncher {
         .or(() -> c.authKeyFile().map(AuthKey::file))
         .orElse(AuthKey.none());
     ControlClientSettings settings = ControlClientSettings.defaults(ControlClientSession.Mode.MESH_NODE,
-        c.coordinators(), c.coordinatorKey().orElseThrow(), machineKey, nodeKey, authKey, name,
-        "ovsgw " + BuildInfo.version());
+        c.coordinators(), c.coordinatorKey().orElseThrow(), machineKey, initialNodeKey, authKey, name,
+        "ovsgw " + BuildInfo.version()).withRotation(new NodeKeyRotation() {
+          @Override
+          public void prepare(NodePrivateKey next) throws IOException {
+            nodeKeyFile.prepare(next);
+          }
+
+          @Override
+          public Optional<NodePrivateKey> prepared() throws IOException {
+            return nodeKeyFile.prepared();
+          }
+
+          @Override
+          public void committed(NodePrivateKey next, Instant previousValidUntil) throws IOException {
+            nodeKeyFile.commit(next);
+            nodeKey.set(next);
+            plane.rotateLocalKey(next, previousValidUntil);
+            // Peers address this node on the relays by its new key from now on.
+            relays.reset();
+          }
+        });
     ControlClient control = ControlClient.start(system, name, settings,
         new TcpControlDialer(system, machineKey, c.coordinatorKey().orElseThrow(), SecureChannel.Settings.defaults()),
         new ControlClient.Listener() {
@@ -188,7 +212,7 @@ public final class MeshNodeLauncher implements RoleLauncher {
           f.gateway() + " " + target).toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
     }
     LOG.info("{} {}: node key {}, UDP {}, coordinators {}", role.configName(), name,
-        nodeKey.publicKey().toBase64(), udp.localAddress(), c.coordinators());
+        initialNodeKey.publicKey().toBase64(), udp.localAddress(), c.coordinators());
 
     CompletableFuture<Integer> exit = new CompletableFuture<>();
     system.getWhenTerminated().thenRun(() -> exit.complete(ExitCodes.OK));
@@ -240,6 +264,8 @@ public final class MeshNodeLauncher implements RoleLauncher {
 
       @Override
       public void close() {
+        LOG.info("{} {} stopping: {} handshake initiations sent since it started", role.configName(), name,
+            plane.handshakesInitiated());
         forwards.forEach(PortForward::close);
         netcheck.close();
         control.close();
@@ -300,7 +326,9 @@ public final class MeshNodeLauncher implements RoleLauncher {
         boolean relayKnown = map.relayMap().getRegionsList().stream().anyMatch(r -> r.getRegionId() == p.getHomeRelay());
         Optional<PathAddress> relay = p.getHomeRelay() > 0 && relayKnown
             ? Optional.of(new PathAddress.Relayed(p.getHomeRelay(), key)) : Optional.empty();
-        peers.add(new MeshDataPlane.PeerInfo(key, p.getName(), direct, relay));
+        Optional<MeshDataPlane.PreviousKey> previous = PeerMap.previousNodeKey(p)
+            .map(k -> new MeshDataPlane.PreviousKey(k, Instant.ofEpochMilli(p.getPreviousKeyValidUntilUnixMs())));
+        peers.add(new MeshDataPlane.PeerInfo(p.getNodeId(), key, previous, p.getName(), direct, relay));
       }
       plane.apply(peers);
       if (save) {

@@ -55,7 +55,10 @@ class MeshNamespaceTest {
       mesh.stopCoordinator();
       sleep(RELAY_GRACE.plusSeconds(2));
       assertIntact(mesh.fetch(4 * MIB, 0), 4 * MIB, Duration.ofSeconds(60));
+      LabProcess first = mesh.gateway();
       LabProcess gateway = mesh.restartGateway();
+      assertTrue(first.stderr().contains("gateway " + GATEWAY + " stopping: 0 handshake initiations sent"),
+          "a gateway never starts a handshake: " + lines(first, "stopping"));
       gateway.awaitLine("serving 1 peers from the cached map", MeshLab.START);
       long restarted = System.nanoTime();
       fetchUntilIntact(mesh, 4 * MIB, Duration.ofSeconds(90));

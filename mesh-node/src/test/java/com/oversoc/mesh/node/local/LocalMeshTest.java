@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.oversoc.mesh.actors.mesh.PeerLink;
 import com.oversoc.mesh.actors.path.PathAddress;
 import com.oversoc.mesh.node.role.MeshNodeLauncher;
+import com.oversoc.mesh.protocol.key.NodePrivateKey;
+import com.oversoc.mesh.protocol.key.NodePublicKey;
 import com.oversoc.mesh.protocol.netcheck.Report;
 import java.io.IOException;
 import java.io.InputStream;
@@ -155,6 +157,63 @@ class LocalMeshTest {
           && f.result() == com.oversoc.mesh.protocol.transport.stream.StreamOpenResult.POLICY_DENIED, e.toString());
     } finally {
       probe.terminate();
+    }
+  }
+
+  @Test
+  @Order(7)
+  void bothNodesRotateTheirNodeKeysUnderATransferWithoutBreakingIt() throws Exception {
+    MeshNodeLauncher.Node gateway = mesh.gateway();
+    MeshNodeLauncher.Node platform = mesh.platform();
+    NodePublicKey gatewayBefore = gateway.dataPlane().publicKey();
+    NodePublicKey platformBefore = platform.dataPlane().publicKey();
+    long n = 256L << 20;
+    java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+    var transfer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try (InputStream in = get("/bytes/" + n).body()) {
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        byte[] buf = new byte[64 * 1024];
+        for (int k; (k = in.read(buf)) > 0; ) {
+          d.update(buf, 0, k);
+          received.addAndGet(k);
+          Thread.sleep(0, 200_000); // a slow reader: the transfer lasts while both keys change
+        }
+        return HexFormat.of().formatHex(d.digest());
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    awaitTrue(() -> received.get() > 8 << 20, "the transfer started");
+
+    gateway.control().rotateNodeKeyNow();
+    awaitTrue(() -> !gateway.dataPlane().publicKey().equals(gatewayBefore), "the gateway's key rotated");
+    NodePublicKey gatewayAfter = gateway.dataPlane().publicKey();
+    awaitTrue(() -> platform.dataPlane().peer(LocalMesh.GATEWAY).orElseThrow().key().equals(gatewayAfter),
+        "the platform's map has the gateway's new key");
+    platform.control().rotateNodeKeyNow();
+    awaitTrue(() -> !platform.dataPlane().publicKey().equals(platformBefore), "the platform's key rotated");
+    NodePublicKey platformAfter = platform.dataPlane().publicKey();
+    awaitTrue(() -> gateway.dataPlane().peer(LocalMesh.PLATFORM).orElseThrow().key().equals(platformAfter),
+        "the gateway's map has the platform's new key");
+    long atSecondRotation = received.get();
+
+    assertEquals(expected(n), transfer.get(180, java.util.concurrent.TimeUnit.SECONDS), "intact across both rotations");
+    assertTrue(atSecondRotation < n, "the transfer was still running when the second key changed");
+    // The new keys are what each node keeps on disk, and new streams run on them once the old sessions are gone.
+    assertEquals(gatewayAfter, com.oversoc.mesh.actors.keyfile.KeyFile.read(
+        dir.resolve("mesh").resolve("gateway").resolve("node.key"), NodePrivateKey::parse).publicKey());
+    PeerLink toGateway = platform.dataPlane().peer(LocalMesh.GATEWAY).orElseThrow();
+    awaitTrue(() -> toGateway.sessionKeys().equals(List.of(List.of(platformAfter, gatewayAfter))),
+        "only the session under both new keys is left");
+    assertEquals(expected(1 << 20), sha256(get("/bytes/" + (1 << 20)).body()));
+    assertEquals(0, gateway.dataPlane().handshakesInitiated(), "the gateway started no handshake to rotate");
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "not within 20 s: " + what);
+      Thread.sleep(20);
     }
   }
 }

@@ -12,11 +12,13 @@ import com.oversoc.mesh.protocol.control.pb.MapRequest;
 import com.oversoc.mesh.protocol.control.pb.RegisterRequest;
 import com.oversoc.mesh.protocol.control.pb.Registration;
 import com.oversoc.mesh.protocol.control.pb.RotateNodeKeyRequest;
+import com.oversoc.mesh.protocol.control.pb.RotateNodeKeyResponse;
 import com.oversoc.mesh.protocol.control.pb.ServerHello;
 import com.oversoc.mesh.protocol.control.pb.ServerMessage;
 import com.oversoc.mesh.protocol.key.CoordinatorPublicKey;
 import com.oversoc.mesh.protocol.key.MachinePublicKey;
 import com.oversoc.mesh.protocol.key.NodePrivateKey;
+import com.oversoc.mesh.protocol.key.NodePublicKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -63,6 +65,7 @@ public final class ControlClientSession {
   private final String softwareVersion;
   private NodePrivateKey nodeKey;
   private NodePrivateKey pendingNodeKey;
+  private RotateNodeKeyResponse rotated;
   private List<IpEndpoint> endpoints = List.of();
   private int homeRelay;
 
@@ -102,7 +105,7 @@ public final class ControlClientSession {
         case HELLO -> onHello(m.getHello());
         case REGISTER -> onRegistered(m.getRegister().getRegistration());
         case MAP -> onMap(m);
-        case ROTATE_NODE_KEY -> onRotated();
+        case ROTATE_NODE_KEY -> onRotated(m.getRotateNodeKey());
         case ERROR -> onError(m.getError());
         case REVOKED -> {
           state = State.REVOKED;
@@ -172,12 +175,16 @@ public final class ControlClientSession {
     return Reaction.none();
   }
 
-  private Reaction onRotated() throws ControlException {
+  private Reaction onRotated(RotateNodeKeyResponse r) throws ControlException {
     if (pendingNodeKey == null) {
       throw unexpected("RotateNodeKeyResponse");
     }
+    if (!r.getNodeKey().equals(ByteString.copyFrom(pendingNodeKey.publicKey().bytes()))) {
+      throw MapValidation.malformed("RotateNodeKeyResponse confirms a key this node did not ask for");
+    }
     nodeKey = pendingNodeKey;
     pendingNodeKey = null;
+    rotated = r;
     return Reaction.none();
   }
 
@@ -251,6 +258,27 @@ public final class ControlClientSession {
 
   public NodePrivateKey nodeKey() {
     return nodeKey;
+  }
+
+  /** The node key the coordinator holds for this node: the last confirmed rotation's, else the map's, else the registration's. */
+  public Optional<NodePublicKey> coordinatorNodeKey() {
+    ByteString key = rotated != null ? rotated.getNodeKey()
+        : map != null ? map.self().getNodeKey()
+        : registration != null ? registration.getNodeKey() : ByteString.EMPTY;
+    return key.size() == NodePublicKey.LENGTH ? Optional.of(new NodePublicKey(key.toByteArray())) : Optional.empty();
+  }
+
+  /** When the coordinator's node key for this node expires, from the same source as {@link #coordinatorNodeKey}. */
+  public Optional<Instant> nodeKeyExpiry() {
+    long ms = rotated != null ? rotated.getNodeKeyExpiresUnixMs()
+        : map != null ? map.self().getNodeKeyExpiresUnixMs()
+        : registration != null ? registration.getNodeKeyExpiresUnixMs() : 0;
+    return ms > 0 ? Optional.of(Instant.ofEpochMilli(ms)) : Optional.empty();
+  }
+
+  /** The coordinator's answer to the last rotation confirmed on this connection. */
+  public Optional<RotateNodeKeyResponse> lastRotation() {
+    return Optional.ofNullable(rotated);
   }
 
   public Optional<String> revokedReason() {

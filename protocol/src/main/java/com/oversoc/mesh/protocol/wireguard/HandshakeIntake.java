@@ -39,6 +39,11 @@ public final class HandshakeIntake<A> {
     this.load = Objects.requireNonNull(load, "load");
   }
 
+  /** Whether the message's mac1 is for this intake's key: the one cheap check that tells a node's keys apart. */
+  public boolean addressedHere(HandshakeMessage m) {
+    return cookies.checkMac1(m);
+  }
+
   /**
    * @param backlog handshake messages waiting behind this one (the load signal)
    */

@@ -26,6 +26,11 @@ public final class InitiationOpener {
     this.random = random;
   }
 
+  /** The public half of the key this opener answers with. */
+  public NodePublicKey localKey() {
+    return local.publicKey();
+  }
+
   /**
    * @return the opened initiation, or a drop: UNKNOWN_PEER for a static key that is not a peer,
    *     HANDSHAKE_FAILED for one that does not authenticate

@@ -87,6 +87,11 @@ public final class Peer {
     return config.publicKey();
   }
 
+  /** This node's static key the session runs under (a node that rotated its key has sessions under both for a while). */
+  public NodePublicKey localKey() {
+    return context.localKey().publicKey();
+  }
+
   public PeerConfig config() {
     return config;
   }

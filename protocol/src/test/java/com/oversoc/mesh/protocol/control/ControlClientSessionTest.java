@@ -111,8 +111,26 @@ class ControlClientSessionTest {
     assertSame(nodeKey, s.nodeKey());
     assertEquals(State.STREAMING, s.state(), "a refused rotation is not fatal");
     s.rotateNodeKey(next);
-    s.onMessage(ServerMessage.newBuilder().setRotateNodeKey(RotateNodeKeyResponse.getDefaultInstance()).build());
+    s.onMessage(ServerMessage.newBuilder().setRotateNodeKey(RotateNodeKeyResponse.newBuilder()
+        .setNodeKey(com.google.protobuf.ByteString.copyFrom(next.publicKey().bytes())).setNodeKeyExpiresUnixMs(5_000)
+        .setPreviousKeyValidUntilUnixMs(4_000)).build());
     assertSame(next, s.nodeKey());
+    assertEquals(Optional.of(next.publicKey()), s.coordinatorNodeKey());
+    assertEquals(Optional.of(Instant.ofEpochMilli(5_000)), s.nodeKeyExpiry());
+  }
+
+  @Test
+  void aConfirmationOfAKeyThisNodeDidNotAskForFailsTheSession() {
+    ControlClientSession s = session(Optional.empty(), Mode.MESH_NODE);
+    s.onMessage(hello(true));
+    s.onMessage(ServerMessage.newBuilder().setMap(PeerMapReducerTest.full(1)).build());
+    s.rotateNodeKey(NodePrivateKey.generate(random));
+    var r = s.onMessage(ServerMessage.newBuilder().setRotateNodeKey(RotateNodeKeyResponse.newBuilder()
+        .setNodeKey(com.google.protobuf.ByteString.copyFrom(NodePrivateKey.generate(random).publicKey().bytes())))
+        .build());
+    assertEquals(State.FAILED, s.state());
+    assertEquals(ControlError.Code.MALFORMED_MESSAGE, r.error().orElseThrow().code());
+    assertSame(nodeKey, s.nodeKey(), "the node keeps the key it had");
   }
 
   @Test
