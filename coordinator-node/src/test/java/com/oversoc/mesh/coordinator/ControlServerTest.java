@@ -87,7 +87,8 @@ class ControlServerTest {
     mesh.service().revokeNode(gw.nodeId(), "test", "admin:test");
     TestMesh.await(() -> activeKeys(relay).keys().isEmpty(), "revoked key removed from the relay's set");
     com.google.protobuf.ByteString gwKey = com.google.protobuf.ByteString.copyFrom(gw.session.nodeKey().publicKey().bytes());
-    assertTrue(relay.received.stream().anyMatch(m -> m.hasActiveKeys() && m.getActiveKeys().getRevokedList()
+    // Awaited, not asserted: the session applies a frame before the test's listener records it.
+    TestMesh.await(() -> relay.received.stream().anyMatch(m -> m.hasActiveKeys() && m.getActiveKeys().getRevokedList()
         .contains(gwKey)), "the relay is told the key left as a revocation");
   }
 

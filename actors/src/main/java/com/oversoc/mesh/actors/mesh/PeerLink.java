@@ -23,6 +23,7 @@ import com.oversoc.mesh.protocol.wireguard.MessageType;
 import com.oversoc.mesh.protocol.wireguard.Peer;
 import com.oversoc.mesh.protocol.wireguard.PeerConfig;
 import com.oversoc.mesh.protocol.wireguard.PeerEvent;
+import com.oversoc.mesh.protocol.wireguard.WireGuardSpec;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -87,6 +88,14 @@ public final class PeerLink {
    * sent under the old keys before it switched are still in flight for a round trip.
    */
   static final Duration LEGACY_GRACE = Duration.ofSeconds(5);
+  /**
+   * Platform: WireGuard starts a new handshake when what it sent got no answer for
+   * KEEPALIVE_TIMEOUT + REKEY_TIMEOUT (15 s). A gateway that restarted lost its side of the
+   * session at once, so a platform that hears nothing back for REKEY_TIMEOUT while it sends starts
+   * one itself (at most that often), and the transport probes at once on the new session.
+   */
+  static final Duration UNANSWERED_REKEY = WireGuardSpec.REKEY_TIMEOUT;
+  private static final long NEVER = Long.MIN_VALUE;
   /** How long removing a session may take (its actor zeroes its keys and stops). */
   private static final Duration REMOVE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -110,6 +119,14 @@ public final class PeerLink {
   private volatile Consumer<byte[]> transportReceiver = p -> {};
   private int connectionId;
   private final ArrayDeque<Integer> retired = new ArrayDeque<>();
+  /** Lost connections the platform was told of (logged once each; the set is bounded by RETIRED_IDS). */
+  private final java.util.Set<Integer> lostConnectionsTold = java.util.Collections.newSetFromMap(
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Integer, Boolean> eldest) {
+          return size() > RETIRED_IDS;
+        }
+      });
   private Cancellable probeTimer;
   private long probeAt = Long.MAX_VALUE;
   private volatile boolean closed;
@@ -117,6 +134,9 @@ public final class PeerLink {
   private static final long POLL_GAP_NANOS = 100_000_000L;
   private volatile long lastPoll;
   private volatile PathAddress lastPath;
+  /** When this node first sent something the peer has not answered yet (anything authenticated counts), or NEVER. */
+  private volatile long unansweredSince = NEVER;
+  private volatile long lastForcedRekey = NEVER;
   private final java.util.concurrent.atomic.AtomicLong initiations = new java.util.concurrent.atomic.AtomicLong();
 
   PeerLink(ActorSystem<?> system, MeshDataPlane.Side side, WireGuardInterface wireguard, MeshDataPlane.PeerInfo info,
@@ -343,6 +363,9 @@ public final class PeerLink {
         selector.onDataSent(clock.nanos());
       }
       sending().actor.tell(new PeerSession.Send(datagram));
+      if (side == MeshDataPlane.Side.PLATFORM) {
+        checkAnswered(clock.nanos());
+      }
       pollSoon();
     }
 
@@ -352,12 +375,18 @@ public final class PeerLink {
     }
   }
 
-  /** A transport packet from the peer; a gateway starts (or restarts) its connection on a new id. */
-  private void onTransportPacket(byte[] packet) {
+  /**
+   * A transport packet from the peer; a gateway starts (or restarts) its connection on a new id,
+   * or, for a packet from the middle of a connection it does not know (it restarted since),
+   * tells the platform with a stateless close on the session the packet came by.
+   */
+  private void onTransportPacket(byte[] packet, Session via) {
     if (side == MeshDataPlane.Side.GATEWAY) {
       int id;
+      boolean mayStart;
       try {
         id = Connection.peekConnectionId(ByteBuffer.wrap(packet));
+        mayStart = Connection.mayStartConnection(ByteBuffer.wrap(packet));
       } catch (FrameException e) {
         LOG.debug("peer {}: undecodable transport packet: {}", name, e.getMessage());
         return;
@@ -367,6 +396,15 @@ public final class PeerLink {
           return;
         }
         if (transport == null || id != connectionId) {
+          if (!mayStart) {
+            if (lostConnectionsTold.add(id)) {
+              LOG.info("peer {}: packets of transport connection {} this gateway does not know (it restarted since); "
+                  + "telling the platform", name, Integer.toHexString(id));
+            }
+            via.actor.tell(new PeerSession.Send(Connection.statelessClose(id,
+                "this gateway does not know the connection (it restarted)")));
+            return;
+          }
           if (transport != null) {
             transport.stop(ConnectionError.NO_ERROR, "the platform started a new connection");
             retired.addLast(connectionId);
@@ -379,7 +417,7 @@ public final class PeerLink {
           TransportConnection t = TransportConnection.spawn(system, actorName(id), c, new Link(), clock, incoming);
           transport = t;
           // A closed connection (idle, or closed by the platform) is forgotten, not retired: if the
-          // platform still sends on it, a fresh one answers with an error, and the platform starts anew.
+          // platform still sends on it, the stateless close answers, and the platform starts anew.
           t.closed().thenAccept(why -> {
             synchronized (this) {
               if (transport == t) {
@@ -392,6 +430,46 @@ public final class PeerLink {
       }
     }
     transportReceiver.accept(packet);
+  }
+
+  /**
+   * Platform: a new handshake when the peer has answered nothing for UNANSWERED_REKEY while this
+   * node sends. Checked on each send and by one timer at a time (the sends may pause: a stream
+   * open waiting for its answer only goes out again at the transport's backed-off probe times).
+   */
+  private void checkAnswered(long now) {
+    long since = unansweredSince;
+    if (since == NEVER) {
+      unansweredSince = now;
+      armAnswerCheck(now + UNANSWERED_REKEY.toNanos());
+      return;
+    }
+    long gap = UNANSWERED_REKEY.toNanos();
+    long forced = lastForcedRekey;
+    if (now - since >= gap && (forced == NEVER || now - forced >= gap)) {
+      lastForcedRekey = now;
+      LOG.info("peer {}: nothing heard for {} ms while sending; starting a new handshake", name,
+          Duration.ofNanos(now - since).toMillis());
+      sending().actor.tell(new PeerSession.Rekey(system.ignoreRef()));
+    }
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean answerCheckArmed = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private void armAnswerCheck(long at) {
+    if (closed || !answerCheckArmed.compareAndSet(false, true)) {
+      return;
+    }
+    system.classicSystem().scheduler().scheduleOnce(Duration.ofNanos(Math.max(0, at - clock.nanos())), () -> {
+      answerCheckArmed.set(false);
+      long since = unansweredSince;
+      if (since != NEVER && !closed) {
+        long now = clock.nanos();
+        checkAnswered(now);
+        long forced = lastForcedRekey;
+        armAnswerCheck(Math.max(since, forced == NEVER ? since : forced) + UNANSWERED_REKEY.toNanos());
+      }
+    }, system.executionContext());
   }
 
   // ---- probes ----
@@ -532,11 +610,12 @@ public final class PeerLink {
         }
         return;
       }
-      onTransportPacket(packet);
+      onTransportPacket(packet, this);
     }
 
     @Override
     public void authenticated(Object source) {
+      unansweredSince = NEVER;
       if (source instanceof PathAddress path) {
         synchronized (selector) {
           selector.onAuthenticated(path, clock.nanos());
@@ -567,6 +646,12 @@ public final class PeerLink {
     public void event(PeerEvent event) {
       if (event instanceof PeerEvent.HandshakeInitiated) {
         initiations.incrementAndGet();
+      }
+      TransportConnection t = transport;
+      if (event instanceof PeerEvent.SessionEstablished && t != null) {
+        // What the old session swallowed (a restarted peer dropped it) is probed for now, not
+        // after the probe timeout the silence backed off.
+        t.channelRenewed();
       }
       LOG.debug("peer {}: {}", name, event);
     }

@@ -64,6 +64,9 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
 
   record Close(ConnectionError error, String reason) implements Command {}
 
+  /** The datagram channel below was remade: probe for what is unacknowledged now. */
+  record ChannelRenewed() implements Command {}
+
   /** Close (if still open), tell the peer and every stream, and stop the actor. */
   record Stop(ConnectionError error, String reason) implements Command {}
 
@@ -128,6 +131,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
         .onMessage(AbortWriting.class, m -> step(() -> ifOpen(m.streamId(),
             () -> connection.reset(m.streamId(), m.code(), clock.nanos()))))
         .onMessage(Close.class, m -> step(() -> connection.close(m.error(), m.reason(), clock.nanos())))
+        .onMessage(ChannelRenewed.class, m -> step(() -> connection.onChannelRenewed(clock.nanos())))
         .onMessage(Stop.class, m -> {
           step(() -> connection.close(m.error(), m.reason(), clock.nanos()));
           return Behaviors.stopped();

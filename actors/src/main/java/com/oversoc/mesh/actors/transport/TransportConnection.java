@@ -68,6 +68,14 @@ public final class TransportConnection {
     return Flow.fromGraph(new TransportStreamStage(this, target, port));
   }
 
+  /**
+   * The datagrams below now travel in a new session (the peer lost the old one): what is not
+   * acknowledged is probed for at once rather than after the backed-off probe timeout.
+   */
+  public void channelRenewed() {
+    actor.tell(new ConnectionActor.ChannelRenewed());
+  }
+
   /** Closes the connection and fails every stream with {@link ConnectionClosedException}. */
   public void close(ConnectionError error, String reason) {
     actor.tell(new ConnectionActor.Close(error, reason));

@@ -135,6 +135,32 @@ public final class Connection {
     return PacketHeader.connectionId(datagram);
   }
 
+  /**
+   * Whether a packet for a connection id the gateway does not know may start a new connection:
+   * its number is one a connection begins with ({@link TransportSpec#NEW_CONNECTION_PACKETS}).
+   * Otherwise it belongs to a connection the gateway lost, and gets a {@link #statelessClose}.
+   */
+  public static boolean mayStartConnection(ByteBuffer datagram) throws FrameException {
+    PacketHeader.validate(datagram);
+    long pn = PacketHeader.packetNumber(datagram);
+    return pn >= 0 && pn < TransportSpec.NEW_CONNECTION_PACKETS;
+  }
+
+  /**
+   * The gateway's answer to a packet of a connection it does not know: one CLOSE with
+   * UNKNOWN_CONNECTION, numbered {@link TransportSpec#STATELESS_CLOSE_PACKET_NUMBER} so that the
+   * platform, whose connection has seen the gateway's earlier numbers, takes it. It needs no
+   * secret token (QUIC's stateless reset does): it travels inside the peer's authenticated
+   * WireGuard session, so only that gateway can have sent it.
+   */
+  public static byte[] statelessClose(int connectionId, String reason) {
+    CloseFrame close = new CloseFrame(ConnectionError.UNKNOWN_CONNECTION.wire(), reason);
+    ByteBuffer buf = ByteBuffer.allocate(PacketHeader.SIZE + close.encodedSize());
+    PacketHeader.write(buf, connectionId, TransportSpec.STATELESS_CLOSE_PACKET_NUMBER);
+    close.encode(buf);
+    return buf.array();
+  }
+
   public Role role() {
     return role;
   }
@@ -539,6 +565,17 @@ public final class Connection {
   public void stopSending(long streamId, StreamErrorCode code, long now) {
     Stream s = stream(streamId);
     stopReceiving(s, code, now);
+  }
+
+  /**
+   * The datagram channel under the connection was remade (a new WireGuard session, after the
+   * peer restarted and lost the old one): unacknowledged data is probed for at once instead of
+   * after a backed-off probe timeout. Harmless when nothing was lost.
+   */
+  public void onChannelRenewed(long now) {
+    if (!closed) {
+      recovery.resetProbeBackoff();
+    }
   }
 
   /** Closes the connection and every stream; the peer gets CLOSE with {@code error} and {@code reason}. */

@@ -20,6 +20,12 @@ public enum ConnectionError {
   INTERNAL_ERROR(7),
   /** The peer acknowledged a packet number this side never sent. */
   INVALID_ACK(8),
+  /**
+   * The peer has no such connection: a gateway that restarted (or forgot the connection) says so
+   * in a stateless close ({@link Connection#statelessClose}) to the packets of a connection it
+   * does not know, so the platform gives it up now instead of at its idle timeout.
+   */
+  UNKNOWN_CONNECTION(9),
   /** A code this build does not know; never sent. */
   UNRECOGNIZED(-1);
 

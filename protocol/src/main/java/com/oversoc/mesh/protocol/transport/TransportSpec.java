@@ -25,6 +25,19 @@ public final class TransportSpec {
   /** Wire version in the first byte of every packet. */
   public static final int VERSION = 1;
 
+  /**
+   * A gateway takes a connection id it does not know for a new connection only if the packet's
+   * number is below this: a connection starts at 0, and this many packets cover its opening
+   * even when the first ones are lost. A higher number is a connection the gateway lost (it
+   * restarted), answered with a stateless close.
+   */
+  public static final long NEW_CONNECTION_PACKETS = 64;
+  /**
+   * The packet number of a stateless close: above any number a platform's connection reaches
+   * (2^62 packets at 10^9 a second is 146 years), so the platform never takes it for a duplicate.
+   */
+  public static final long STATELESS_CLOSE_PACKET_NUMBER = 1L << 62;
+
   /** Flow-control credit each side may assume before the first MAX_DATA (RFC 9000 initial_max_data). */
   public static final long INITIAL_MAX_DATA = 1L << 20;
   /** Per-stream credit assumed before the first MAX_STREAM_DATA (initial_max_stream_data). */

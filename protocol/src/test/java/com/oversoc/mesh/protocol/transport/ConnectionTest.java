@@ -265,4 +265,33 @@ class ConnectionTest {
     assertArrayEquals(data, got.toByteArray());
     assertTrue(pair.platform.stats().packetsLost() > 0);
   }
+
+  @Test
+  void aGatewayThatLostTheConnectionClosesItStatelesslyAndThePlatformTakesThatDespiteItsPacketNumbers()
+      throws Exception {
+    long id = openAndAccept();
+    pair.gateway.write(id, text("lots of data the platform numbered"), pair.now());
+    pair.settle();
+    // A restarted gateway knows nothing of the connection: packets from its middle are not a new one.
+    ByteBuffer midway = ByteBuffer.allocate(PacketHeader.SIZE);
+    PacketHeader.write(midway, pair.platform.connectionId(), TransportSpec.NEW_CONNECTION_PACKETS);
+    assertTrue(!Connection.mayStartConnection(midway.flip()));
+    ByteBuffer first = ByteBuffer.allocate(PacketHeader.SIZE);
+    PacketHeader.write(first, pair.platform.connectionId(), 0);
+    assertTrue(Connection.mayStartConnection(first.flip()));
+
+    pair.injectToPlatform(Connection.statelessClose(pair.platform.connectionId(), "restarted"));
+    pair.settle();
+    assertTrue(pair.platform.isClosed());
+    ConnectionClosed closed = pair.events(true, ConnectionClosed.class).getLast();
+    assertEquals(new ConnectionClosed(ConnectionError.UNKNOWN_CONNECTION, "restarted", true), closed);
+  }
+
+  @Test
+  void aStatelessCloseForAnotherConnectionIsDropped() {
+    pair.injectToPlatform(Connection.statelessClose(pair.platform.connectionId() + 1, "not yours"));
+    pair.settle();
+    assertTrue(!pair.platform.isClosed());
+    assertEquals(FrameError.UNKNOWN_CONNECTION, pair.events(true, PacketDropped.class).getLast().error());
+  }
 }

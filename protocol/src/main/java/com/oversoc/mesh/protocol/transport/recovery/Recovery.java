@@ -243,6 +243,19 @@ public final class Recovery {
     return ptoCount;
   }
 
+  /**
+   * The datagram layer under the connection was remade (a new WireGuard session after the peer
+   * lost the old one): what went out on the old one will never be acknowledged, and a probe
+   * timeout backed off during the silence would wait seconds more. Probes go out now and the
+   * backoff starts over, as a QUIC endpoint does once a new path is validated (RFC 9000 9.4).
+   */
+  public void resetProbeBackoff() {
+    ptoCount = 0;
+    if (ackElicitingInFlight > 0) {
+      probesWanted = 2;
+    }
+  }
+
   private void detectLost(long now) {
     lossTime = 0;
     if (largestAcked < 0) {
