@@ -25,7 +25,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The control server end to end, through the real framing and client session (H2 store). */
+/**
+ * The control server end to end, through the real framing and client session (H2 store; the
+ * restart test also on PostgreSQL).
+ */
 class ControlServerTest {
   @TempDir Path dir;
   TestMesh mesh;
@@ -71,6 +74,32 @@ class ControlServerTest {
     assertEquals(List.of("soc-eu"), a.map().self().getTagsList());
     assertTrue(mesh.service().store().node(a.nodeId()).orElseThrow().ephemeral());
     assertEquals(2, mesh.service().store().preAuthKeys().get(0).useCount());
+  }
+
+  @Test
+  void anEphemeralNodeOfflineLongerThanTheTimeoutLeavesTheStoreAndEveryMapAndADurableOneStays() {
+    Node gw = enrolled("acme", NodeRole.NODE_ROLE_GATEWAY, "gw");
+    Node ephemeral = mesh.connect(mesh.key("acme", NodeRole.NODE_ROLE_PLATFORM, false, true), "pf-ephemeral");
+    Node durable = mesh.connect(mesh.key("acme", NodeRole.NODE_ROLE_PLATFORM, false, false), "pf-durable");
+    ephemeral.awaitState(State.STREAMING);
+    durable.awaitState(State.STREAMING);
+    long ephemeralId = ephemeral.nodeId();
+    long durableId = durable.nodeId();
+    gw.awaitMap(m -> m.peers().containsKey(ephemeralId) && m.peers().containsKey(durableId), "both platforms");
+
+    // Both platforms go offline; the wall clock moves past the offline timeout.
+    ephemeral.connection.close();
+    durable.connection.close();
+    ephemeral.awaitClosed();
+    durable.awaitClosed();
+    mesh.clock.advance(mesh.service().settings().ephemeralOfflineTimeout().plusMinutes(1));
+    // What the coordinator's periodic last-seen tick runs after touching the connected nodes.
+    assertEquals(List.of(ephemeralId), mesh.service().removeOfflineEphemeral());
+
+    gw.awaitMap(m -> !m.peers().containsKey(ephemeralId), "the ephemeral platform left the gateway's map");
+    assertTrue(gw.map().peers().containsKey(durableId), "a durable node offline as long stays");
+    assertTrue(mesh.service().store().node(ephemeralId).isEmpty(), "and the ephemeral one is gone from the store");
+    assertTrue(mesh.service().store().node(durableId).isPresent());
   }
 
   @Test
@@ -358,6 +387,22 @@ class ControlServerTest {
     assertEquals(gw.nodeId(), gwAgain.nodeId());
     assertTrue(gwAgain.map().peers().containsKey(pf.nodeId()));
     assertEquals(1, gwAgain.map().policyVersion());
+  }
+
+  @Test
+  void aRestartedCoordinatorOnPostgresqlKeepsNodesKeysAndPolicy() throws Exception {
+    com.oversoc.mesh.coordinator.store.Database.Settings pg =
+        com.oversoc.mesh.coordinator.store.TestDatabases.freshPostgresSchema(8);
+    TestMesh h2 = mesh;
+    mesh = new TestMesh(pg, new TestClock(TestMesh.START),
+        com.oversoc.mesh.protocol.key.CoordinatorPrivateKey.generate(new java.security.SecureRandom()), dir);
+    try {
+      aRestartedCoordinatorKeepsNodesKeysAndPolicy();
+    } finally {
+      mesh.close();
+      mesh = h2;
+      com.oversoc.mesh.coordinator.store.TestDatabases.dropSchema(pg);
+    }
   }
 
   @Test

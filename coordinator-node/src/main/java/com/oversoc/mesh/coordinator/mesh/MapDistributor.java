@@ -252,6 +252,20 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
       revokedSinceLastPublish.add(before.get().nodeKey());
       before.get().previousNodeKey().ifPresent(revokedSinceLastPublish::add);
     }
+    // A node revoked or deleted is told so, and a relay stops getting keys, whether or not the
+    // distributor held the node: its reload may have lost the race with this one (telling twice
+    // is harmless, the session closes on the first).
+    if (row.isEmpty() || row.get().isRevoked()) {
+      String reason = row.flatMap(NodeRecord::revokedReason).orElse("removed from the mesh");
+      for (ActorRef<SessionUpdate> s : List.copyOf(sessionsByNode.getOrDefault(id, Set.of()))) {
+        s.tell(new Revoke(reason));
+      }
+      keySessions.forEach((s, relay) -> {
+        if (relay == id) {
+          s.tell(new Revoke(reason));
+        }
+      });
+    }
     Set<Long> viewersBefore = before.map(b -> state.viewersOf(b).keySet()).orElse(Set.of());
     boolean changed = row.isPresent() ? state.put(row.get()) : state.remove(id);
     if (!changed) {
@@ -265,21 +279,9 @@ public final class MapDistributor extends AbstractBehavior<MapDistributor.Comman
         tell(v, new PeerTarget(id, Optional.empty())); // no longer allowed, or gone
       }
     }
-    Set<ActorRef<SessionUpdate>> own = sessionsByNode.getOrDefault(id, Set.of());
-    if (after.isEmpty()) {
-      String reason = row.flatMap(NodeRecord::revokedReason).orElse("removed from the mesh");
-      for (ActorRef<SessionUpdate> s : List.copyOf(own)) {
-        s.tell(new Revoke(reason));
-      }
-      // A revoked relay must stop reading the set of admissible keys, and stop admitting.
-      keySessions.forEach((s, relay) -> {
-        if (relay == id) {
-          s.tell(new Revoke(reason));
-        }
-      });
-    } else {
+    if (after.isPresent()) {
       SelfNode self = Wire.self(after.get(), state.ula());
-      own.forEach(s -> s.tell(new SelfTarget(self)));
+      sessionsByNode.getOrDefault(id, Set.of()).forEach(s -> s.tell(new SelfTarget(self)));
     }
     return true;
   }

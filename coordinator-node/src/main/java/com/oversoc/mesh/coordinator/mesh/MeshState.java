@@ -32,6 +32,13 @@ public final class MeshState {
   private RelayMap relayMap;
   private Policy policy;
   private final Map<Long, NodeRecord> nodes = new HashMap<>();
+  /**
+   * The row version at which each node was revoked. Reloads are asynchronous and may complete out
+   * of order: without this, an enrollment's reload finishing after the revocation's would bring a
+   * node back that was revoked before the distributor ever held it. One entry per revocation ever
+   * made, which an operator makes by hand: small.
+   */
+  private final Map<Long, Long> revokedAt = new HashMap<>();
   private final Map<String, Map<NodeRole, Set<Long>>> byTenant = new HashMap<>();
   /** Peer entries per node and access, shared by every map that lists them. */
   private final Map<Long, Map<PeerAccess, Peer>> entries = new HashMap<>();
@@ -72,6 +79,11 @@ public final class MeshState {
    * @return false if the row is not newer than what is held, so nothing changed
    */
   public boolean put(NodeRecord n) {
+    if (n.isRevoked()) {
+      revokedAt.merge(n.nodeId(), n.rowVersion(), Math::max);
+    } else if (revokedAt.getOrDefault(n.nodeId(), Long.MIN_VALUE) >= n.rowVersion()) {
+      return false; // a row from before the node's revocation, reloaded late
+    }
     NodeRecord old = nodes.get(n.nodeId());
     if (old == null ? n.isRevoked() : old.rowVersion() >= n.rowVersion()) {
       return false; // older than what is held, or a revoked node that was never held

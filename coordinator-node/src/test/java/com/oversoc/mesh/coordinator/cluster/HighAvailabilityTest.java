@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.oversoc.mesh.actors.ActorSystems;
+import com.oversoc.mesh.actors.SystemClocks;
+import com.oversoc.mesh.actors.control.AuthKey;
+import com.oversoc.mesh.actors.control.ControlClient;
+import com.oversoc.mesh.actors.control.ControlClientSettings;
+import com.oversoc.mesh.actors.control.ControlDialer;
 import com.oversoc.mesh.coordinator.Coordinator;
 import com.oversoc.mesh.coordinator.CoordinatorSettings;
 import com.oversoc.mesh.coordinator.TestClock;
@@ -14,8 +19,13 @@ import com.oversoc.mesh.coordinator.store.Database;
 import com.oversoc.mesh.coordinator.store.TestDatabases;
 import com.oversoc.mesh.protocol.control.ControlClientSession;
 import com.oversoc.mesh.protocol.control.ControlClientSession.State;
+import com.oversoc.mesh.protocol.control.PeerMap;
+import com.oversoc.mesh.protocol.control.pb.ServerMessage;
 import com.oversoc.mesh.protocol.control.pb.NodeRole;
 import com.oversoc.mesh.protocol.key.CoordinatorPrivateKey;
+import com.oversoc.mesh.protocol.key.MachinePrivateKey;
+import com.oversoc.mesh.protocol.key.NodePrivateKey;
+import com.oversoc.mesh.protocol.net.Endpoint;
 import com.oversoc.mesh.protocol.net.IpLiteral;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -23,8 +33,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -38,8 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two coordinator replicas on loopback sharing one PostgreSQL, formed into a Pekko cluster:
- * a revocation made through one reaches a node connected to the other, and when a replica dies
- * its nodes reconnect to the survivor and find everything there.
+ * a revocation made through one reaches a node connected to the other in under a second, and
+ * when a replica dies a node's control client, configured with both, moves to the survivor by
+ * itself and finds everything there.
  */
 class HighAvailabilityTest {
   @TempDir Path dir;
@@ -133,29 +144,56 @@ class HighAvailabilityTest {
 
   @Test
   void aRevocationThroughOneReplicaReachesANodeOnTheOtherAndADeadReplicasNodesMove() throws Exception {
-    Node gw = clients.connect(clients.key("acme", NodeRole.NODE_ROLE_GATEWAY, false, false), "gw");
-    Node pf1 = clients.connect(clients.key("acme", NodeRole.NODE_ROLE_PLATFORM, false, false), "pf1");
-    Node pf2 = clients.connect(clients.key("acme", NodeRole.NODE_ROLE_PLATFORM, false, false), "pf2");
-    for (Node n : List.of(gw, pf1, pf2)) {
-      n.awaitState(State.STREAMING);
+    // The gateway runs the node's real control client, which knows both replicas and starts on A.
+    MachinePrivateKey gwMachine = MachinePrivateKey.generate(random);
+    AtomicReference<PeerMap> gwMap = new AtomicReference<>();
+    AtomicReference<Long> gwNodeId = new AtomicReference<>();
+    ControlDialer replicas = at -> (at.host().equals("replica-a") ? a : b).connections().flow(gwMachine.publicKey());
+    ControlClient gw = ControlClient.start(systemClients, "gw", ControlClientSettings.defaults(
+            ControlClientSession.Mode.MESH_NODE, List.of(new Endpoint("replica-a", 8443), new Endpoint("replica-b", 8443)),
+            key.publicKey(), gwMachine, NodePrivateKey.generate(random),
+            AuthKey.inline(clients.key("acme", NodeRole.NODE_ROLE_GATEWAY, false, false)), "gw", "test")
+        .withClocks(SystemClocks.MONOTONIC, clock), replicas, new ControlClient.Listener() {
+          @Override
+          public void onMessage(ControlClientSession session, ServerMessage message, ControlClientSession.Reaction r) {
+            synchronized (session) {
+              session.map().ifPresent(gwMap::set);
+              session.registration().ifPresent(reg -> gwNodeId.set(reg.getNodeId()));
+            }
+          }
+        });
+    try {
+      Node pf1 = clients.connect(clients.key("acme", NodeRole.NODE_ROLE_PLATFORM, false, false), "pf1");
+      Node pf2 = clients.connect(clients.key("acme", NodeRole.NODE_ROLE_PLATFORM, false, false), "pf2");
+      for (Node n : List.of(pf1, pf2)) {
+        n.awaitState(State.STREAMING);
+      }
+      TestMesh.await(() -> gwMap.get() != null && gwMap.get().peers().size() == 2,
+          "the gateway on replica A sees both platforms");
+
+      long start = System.nanoTime();
+      assertTrue(b.service().revokeNode(pf1.nodeId(), "revoked through replica B", "admin:test"));
+      TestMesh.await(() -> !gwMap.get().peers().containsKey(pf1.nodeId()), "revocation crossed the cluster");
+      long micros = (System.nanoTime() - start) / 1000;
+      pf1.awaitState(State.REVOKED);
+      System.out.println("HA: revocation through replica B applied by a node on replica A after " + micros + " us");
+      assertTrue(micros < 1_000_000, "a revocation through replica B took " + micros + " us to reach replica A's node");
+
+      // Replica A dies; the gateway's client moves to B on its own, with its machine key, and
+      // finds everything there: the same node, the peers the policy allows.
+      long before = gwNodeId.get();
+      PeerMap onA = gwMap.get();
+      long killed = System.nanoTime();
+      systemA.terminate();
+      systemA.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      TestMesh.await(() -> gwMap.get() != onA && gw.state() == ControlClient.State.STREAMING,
+          "the gateway streams from replica B");
+      System.out.println("HA: replica A stopped; the gateway streamed from replica B after "
+          + Duration.ofNanos(System.nanoTime() - killed).toMillis() + " ms");
+      assertEquals(before, gwNodeId.get(), "the same node, no re-enrollment");
+      assertEquals(List.of(pf2.nodeId()), List.copyOf(gwMap.get().peers().keySet()));
+    } finally {
+      gw.close();
     }
-    gw.awaitMap(m -> m.peers().size() == 2, "the gateway on replica A sees both platforms");
-
-    long start = System.nanoTime();
-    assertTrue(b.service().revokeNode(pf1.nodeId(), "revoked through replica B", "admin:test"));
-    gw.awaitMap(m -> !m.peers().containsKey(pf1.nodeId()), "revocation crossed the cluster");
-    long micros = (System.nanoTime() - start) / 1000;
-    pf1.awaitState(State.REVOKED);
-    System.out.println("HA: revocation through replica B applied by a node on replica A after " + micros + " us");
-
-    // Replica A dies; its nodes reconnect to B with their machine keys and find everything.
-    systemA.terminate();
-    systemA.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    gw.awaitClosed();
-    Node gwOnB = clients.connect(gw.machine, gw.session.nodeKey(), Optional.empty(), "gw",
-        ControlClientSession.Mode.MESH_NODE, b);
-    gwOnB.awaitState(State.STREAMING);
-    assertEquals(gw.nodeId(), gwOnB.nodeId());
-    assertEquals(List.of(pf2.nodeId()), List.copyOf(gwOnB.map().peers().keySet()));
   }
 }
