@@ -47,7 +47,8 @@ import org.openjdk.jmh.annotations.State;
  *       and the keepalive that confirms the session) against {@code referenceX25519Bc}, one
  *       BouncyCastle X25519 agreement: a handshake needs six of them and two key generations,
  *       so the ratio says how much of a handshake is anything but X25519. {@code referenceX25519Jdk}
- *       is the JDK's XDH (why BouncyCastle's is used).
+ *       is the JDK's XDH (why BouncyCastle's is used), {@code referenceX25519Radix51} the
+ *       project's own {@link com.oversoc.mesh.protocol.crypto.X25519}.
  * </ul>
  *
  * <p>Run: {@code ./bench -f 1 -wi 3 -i 5 WireGuardBench}
@@ -233,6 +234,12 @@ public class WireGuardBench {
   @Benchmark
   public byte[] referenceX25519Bc(Curve s) {
     X25519.calculateAgreement(s.privateKey, 0, s.publicKey, 0, s.shared, 0);
+    return s.shared;
+  }
+
+  @Benchmark
+  public byte[] referenceX25519Radix51(Curve s) {
+    com.oversoc.mesh.protocol.crypto.X25519.calculateAgreement(s.privateKey, 0, s.publicKey, 0, s.shared, 0);
     return s.shared;
   }
 
