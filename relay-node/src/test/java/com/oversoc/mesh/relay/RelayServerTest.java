@@ -97,6 +97,42 @@ class RelayServerTest {
   }
 
   @Test
+  void aClientOverItsRateIsSlowedDownNotDroppedAndOthersAreNot() {
+    long rate = 200_000;
+    long burst = 20_000;
+    RelaySettings d = RelayFixture.settings();
+    RelayServer relay = F.server(new RelaySettings(d.privateKey(), d.listen(), d.tls(), d.sendQueuePackets(),
+        d.writeTimeout(), d.keepalive(), d.keepaliveJitter(), rate, burst, d.acceptsPerSecond(), d.acceptBurst(),
+        d.admissionGrace(), d.meshKey(), d.meshPeers()));
+    Client a = F.client(relay, F.enrolled());
+    Client b = F.client(relay, F.enrolled());
+    F.await(() -> assertTrue(a.connected() && b.connected()));
+    int packets = 500;
+    int size = 1200; // 600 kB at 200 kB/s after a 20 kB burst: at least 2.9 s
+    long start = System.nanoTime();
+    for (int i = 0; i < packets; i++) {
+      int sent = i;
+      RelayFixture.waitUntil(() -> sent - b.packets.size() < 24); // within the queues: nothing may be dropped
+      assertTrue(a.relay.send(b.key, new byte[size]));
+    }
+    F.await(() -> assertEquals(packets, b.packets.size()));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long bytes = (long) packets * size;
+    assertTrue(seconds >= (bytes - burst - 2L * size) / (double) rate,
+        String.format("%d bytes in %.2f s: faster than the %d B/s limit allows", bytes, seconds, rate));
+    for (DropReason r : DropReason.values()) {
+      assertEquals(0, relay.metrics().dropped(r), r.label());
+    }
+    // The limit is per client: B, which sent nothing, sends its own burst at once.
+    long bStart = System.nanoTime();
+    for (int i = 0; i < 10; i++) {
+      assertTrue(b.relay.send(a.key, new byte[size]));
+    }
+    F.await(() -> assertEquals(10, a.packets.size()));
+    assertTrue((System.nanoTime() - bStart) / 1e9 < 1.0, "another client's 12 kB burst is not held back");
+  }
+
+  @Test
   void anUnknownKeyIsRefusedWithItsReason() {
     RelayServer relay = F.server(RelayFixture.settings());
     Client stranger = F.client(relay, RelayFixture.nodeKey().publicKey());
