@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * The node key (the WireGuard static key) in the state directory, {@code node.key}, and during
@@ -68,5 +70,30 @@ public final class NodeKeyFile {
 
   public Path file() {
     return stateDir.resolve(FILE_NAME);
+  }
+
+  /**
+   * The rotation a mesh node's control client runs with: the next key prepared and committed in
+   * these files, then {@code switchTo} told of the new key (the data plane, the relay
+   * connections), once the file holds it.
+   */
+  public NodeKeyRotation rotation(BiConsumer<NodePrivateKey, Instant> switchTo) {
+    return new NodeKeyRotation() {
+      @Override
+      public void prepare(NodePrivateKey next) throws IOException {
+        NodeKeyFile.this.prepare(next);
+      }
+
+      @Override
+      public Optional<NodePrivateKey> prepared() throws IOException {
+        return NodeKeyFile.this.prepared();
+      }
+
+      @Override
+      public void committed(NodePrivateKey next, Instant previousValidUntil) throws IOException {
+        commit(next);
+        switchTo.accept(next, previousValidUntil);
+      }
+    };
   }
 }

@@ -78,29 +78,29 @@ class NodeKeyRotationTest {
   }
 
   /** The node key files, and every commit told to the node (as "KEY until INSTANT"). */
-  private final class Keys implements NodeKeyRotation {
+  private final class Keys {
     final NodeKeyFile files = new NodeKeyFile(dir);
     final TestProbe<String> commits = TestProbe.create(KIT.system());
-
-    @Override
-    public void prepare(NodePrivateKey next) throws IOException {
-      files.prepare(next);
-    }
-
-    @Override
-    public Optional<NodePrivateKey> prepared() throws IOException {
-      return files.prepared();
-    }
-
-    @Override
-    public void committed(NodePrivateKey next, Instant previousValidUntil) throws IOException {
-      files.commit(next);
-      commits.ref().tell(next.publicKey().toBase64() + " until " + previousValidUntil);
-    }
+    final NodeKeyRotation rotation = files.rotation(
+        (next, until) -> commits.ref().tell(next.publicKey().toBase64() + " until " + until));
 
     NodePublicKey stored() throws IOException {
       return KeyFile.read(files.file(), NodePrivateKey::parse).publicKey();
     }
+  }
+
+  /** A client with a fresh key on disk, streaming from a coordinator that holds {@code theirs} (null: this node's key). */
+  private record Running(Keys keys, NodePrivateKey first, FakeCoordinator coordinators, TestProbe<String> states,
+      Connection connection) {}
+
+  private Running running(NodePublicKey theirs) throws Exception {
+    Keys keys = new Keys();
+    NodePrivateKey first = keys.files.loadOrCreate(RANDOM).key();
+    FakeCoordinator coordinators = new FakeCoordinator(KIT.system());
+    TestProbe<String> states = TestProbe.create(KIT.system());
+    start(first, keys, coordinators, states);
+    Connection c = streaming(coordinators, theirs == null ? first.publicKey() : theirs, states);
+    return new Running(keys, first, coordinators, states, c);
   }
 
   private ControlClient start(NodePrivateKey nodeKey, Keys keys, FakeCoordinator coordinator, TestProbe<String> states) {
@@ -110,7 +110,7 @@ class NodeKeyRotationTest {
         .withBackoff(new ReconnectBackoff.Schedule(Duration.ofMillis(100), Duration.ofMillis(800), Duration.ofSeconds(10)),
             new SplittableRandom(1))
         .withClocks(() -> 0L, InstantSource.fixed(NOW))
-        .withRotation(keys);
+        .withRotation(keys.rotation);
     ControlClient c = ControlClient.start(KIT.system(), "rot" + RANDOM.nextInt(1 << 30), s, coordinator,
         new ControlClient.Listener() {
           @Override
@@ -148,12 +148,10 @@ class NodeKeyRotationTest {
 
   @Test
   void theNodeKeyRotatesAtTwoThirdsOfItsLifetimeAndIsCommittedOnlyWhenTheCoordinatorConfirms() throws Exception {
-    Keys keys = new Keys();
-    NodePrivateKey first = keys.files.loadOrCreate(RANDOM).key();
-    FakeCoordinator coordinators = new FakeCoordinator(KIT.system());
-    TestProbe<String> states = TestProbe.create(KIT.system());
-    start(first, keys, coordinators, states);
-    Connection c = streaming(coordinators, first.publicKey(), states);
+    Running r = running(null);
+    Keys keys = r.keys();
+    NodePrivateKey first = r.first();
+    Connection c = r.connection();
 
     TIME.timePasses(LIFETIME.multipliedBy(2).dividedBy(3).minusSeconds(1));
     assertTrue(keys.files.prepared().isEmpty(), "nothing happens before two thirds of the lifetime");
@@ -183,18 +181,15 @@ class NodeKeyRotationTest {
 
   @Test
   void aRotationTheCoordinatorTookWhileTheConnectionDroppedIsCommittedOnTheNextConnection() throws Exception {
-    Keys keys = new Keys();
-    NodePrivateKey first = keys.files.loadOrCreate(RANDOM).key();
-    FakeCoordinator coordinators = new FakeCoordinator(KIT.system());
-    TestProbe<String> states = TestProbe.create(KIT.system());
-    start(first, keys, coordinators, states);
-    Connection c = streaming(coordinators, first.publicKey(), states);
+    Running r = running(null);
+    Keys keys = r.keys();
+    Connection c = r.connection();
     TIME.timePasses(LIFETIME.multipliedBy(2).dividedBy(3).plusSeconds(1));
     NodePublicKey next = new NodePublicKey(c.nextRequest().getRotateNodeKey().getNewNodeKey().toByteArray());
     c.close(); // the coordinator took the key, and the answer was lost with the connection
 
     TIME.timePasses(Duration.ofSeconds(1));
-    Connection again = streaming(coordinators, next, states);
+    Connection again = streaming(r.coordinators(), next, r.states());
     String commit = keys.commits.receiveMessage(PATIENCE);
     assertTrue(commit.startsWith(next.toBase64() + " until "), commit);
     assertEquals(next, keys.stored());
@@ -205,12 +200,7 @@ class NodeKeyRotationTest {
 
   @Test
   void aNodeThatLostTheKeyTheCoordinatorHoldsRotatesAtOnce() throws Exception {
-    Keys keys = new Keys();
-    NodePrivateKey mine = keys.files.loadOrCreate(RANDOM).key();
-    FakeCoordinator coordinators = new FakeCoordinator(KIT.system());
-    TestProbe<String> states = TestProbe.create(KIT.system());
-    start(mine, keys, coordinators, states);
-    Connection c = streaming(coordinators, NodePrivateKey.generate(RANDOM).publicKey(), states);
+    Connection c = running(NodePrivateKey.generate(RANDOM).publicKey()).connection();
     ClientMessage request = c.nextRequest();
     assertTrue(request.hasRotateNodeKey(), "a key this node can use replaces the one it lost: " + request);
   }

@@ -9,7 +9,6 @@ import com.oversoc.mesh.actors.control.ControlClient;
 import com.oversoc.mesh.actors.control.ControlClientSettings;
 import com.oversoc.mesh.actors.control.MachineKeyFile;
 import com.oversoc.mesh.actors.control.NodeKeyFile;
-import com.oversoc.mesh.actors.control.NodeKeyRotation;
 import com.oversoc.mesh.actors.control.PeerMapCache;
 import com.oversoc.mesh.actors.control.TcpControlDialer;
 import com.oversoc.mesh.actors.edge.AllowedTargets;
@@ -164,26 +163,12 @@ public final class MeshNodeLauncher implements RoleLauncher {
         .orElse(AuthKey.none());
     ControlClientSettings settings = ControlClientSettings.defaults(ControlClientSession.Mode.MESH_NODE,
         c.coordinators(), c.coordinatorKey().orElseThrow(), machineKey, initialNodeKey, authKey, name,
-        "ovsgw " + BuildInfo.version()).withRotation(new NodeKeyRotation() {
-          @Override
-          public void prepare(NodePrivateKey next) throws IOException {
-            nodeKeyFile.prepare(next);
-          }
-
-          @Override
-          public Optional<NodePrivateKey> prepared() throws IOException {
-            return nodeKeyFile.prepared();
-          }
-
-          @Override
-          public void committed(NodePrivateKey next, Instant previousValidUntil) throws IOException {
-            nodeKeyFile.commit(next);
-            nodeKey.set(next);
-            plane.rotateLocalKey(next, previousValidUntil);
-            // Peers address this node on the relays by its new key from now on.
-            relays.reset();
-          }
-        });
+        "ovsgw " + BuildInfo.version()).withRotation(nodeKeyFile.rotation((next, previousValidUntil) -> {
+          nodeKey.set(next);
+          plane.rotateLocalKey(next, previousValidUntil);
+          // Peers address this node on the relays by its new key from now on.
+          relays.reset();
+        }));
     ControlClient control = ControlClient.start(system, name, settings,
         new TcpControlDialer(system, machineKey, c.coordinatorKey().orElseThrow(), SecureChannel.Settings.defaults()),
         new ControlClient.Listener() {
