@@ -1,7 +1,6 @@
 package com.oversoc.mesh.node.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +10,7 @@ import com.oversoc.mesh.node.role.MeshNodeLauncher;
 import com.oversoc.mesh.protocol.key.NodePrivateKey;
 import com.oversoc.mesh.protocol.key.NodePublicKey;
 import com.oversoc.mesh.protocol.netcheck.Report;
-import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
