@@ -40,6 +40,10 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  private static final String H2_FILE_PREFIX = "jdbc:h2:file:";
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY =
+      java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+
   private final HikariDataSource pool;
 
   private Database(HikariDataSource pool) {
@@ -47,7 +51,7 @@ public final class Database implements AutoCloseable {
   }
 
   public static String h2Url(Path stateDir) {
-    return "jdbc:h2:file:" + stateDir.toAbsolutePath().resolve(H2_FILE_NAME) + H2_OPTIONS;
+    return H2_FILE_PREFIX + stateDir.toAbsolutePath().resolve(H2_FILE_NAME) + H2_OPTIONS;
   }
 
   /** Opens the pool and migrates the schema to the newest version. */
@@ -70,11 +74,35 @@ public final class Database implements AutoCloseable {
           .locations("classpath:db/migration")
           .load()
           .migrate();
+      restrictH2Files(s.url());
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
     return new Database(pool);
+  }
+
+  /**
+   * An embedded database holds the coordinator's node records and key hashes: its files are made
+   * owner-only (0600), like every other file in the state directory. H2 creates them with the
+   * process's umask and then writes them in place, so once is enough per start.
+   */
+  private static void restrictH2Files(String url) {
+    if (!url.startsWith(H2_FILE_PREFIX)) {
+      return;
+    }
+    int options = url.indexOf(';');
+    Path base = Path.of(url.substring(H2_FILE_PREFIX.length(), options < 0 ? url.length() : options));
+    Path dir = base.toAbsolutePath().getParent();
+    String prefix = base.getFileName() + ".";
+    try (var files = java.nio.file.Files.list(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+        java.nio.file.Files.setPosixFilePermissions(f, OWNER_ONLY);
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot make the embedded database's files in " + dir + " owner-only: "
+          + e.getMessage(), e);
+    }
   }
 
   public DataSource dataSource() {

@@ -238,7 +238,9 @@ public final class LocalMesh implements AutoCloseable {
   }
 
   private Path write(String node, String config) throws IOException {
-    Files.createDirectories(root.resolve(node));
+    // Owner-only, as a node creates its own state directory: it holds the node's keys.
+    Files.createDirectories(root.resolve(node),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     return Files.writeString(root.resolve(node + ".conf"), config);
   }
 

@@ -206,6 +206,23 @@ class LocalMeshTest {
     assertEquals(0, gateway.dataPlane().handshakesInitiated(), "the gateway started no handshake to rotate");
   }
 
+  @Test
+  @Order(8)
+  void everyNodesStateDirectoryAndEveryFileInItAreTheOwnersOnly() throws Exception {
+    for (String node : List.of("coordinator", "relay", "gateway", "platform")) {
+      java.nio.file.Path state = dir.resolve("mesh").resolve(node);
+      assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+          java.nio.file.Files.getPosixFilePermissions(state)), state.toString());
+      try (var files = java.nio.file.Files.list(state)) {
+        for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+          String mode = java.nio.file.attribute.PosixFilePermissions.toString(
+              java.nio.file.Files.getPosixFilePermissions(f));
+          assertTrue(mode.endsWith("------"), f + " is " + mode);
+        }
+      }
+    }
+  }
+
   private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!condition.getAsBoolean()) {
