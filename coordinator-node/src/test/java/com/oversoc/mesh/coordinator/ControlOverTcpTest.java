@@ -49,7 +49,7 @@ class ControlOverTcpTest {
   @BeforeEach
   void start() throws Exception {
     mesh = TestMesh.h2(dir);
-    binding = ControlListener.bind(mesh.system, "127.0.0.1", 0, mesh.key, SecureChannel.Settings.defaults(),
+    binding = ControlListener.bind(mesh.system, "127.0.0.1", 0, java.util.Optional.empty(), mesh.key, SecureChannel.Settings.defaults(),
         mesh.coordinator.connections()).toCompletableFuture().get(10, TimeUnit.SECONDS);
     address = binding.localAddress();
   }

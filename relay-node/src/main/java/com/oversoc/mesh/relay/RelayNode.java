@@ -85,7 +85,8 @@ public final class RelayNode {
    * The coordinator's active-keys feed, over a control client in RELAY mode whose node key is
    * this relay's key (build the settings with {@link #controlSettings}).
    */
-  public record FromCoordinator(ControlClientSettings control) implements AdmissionSource {}
+  /** @param tls when present, the control connection runs inside TLS with this client context */
+  public record FromCoordinator(ControlClientSettings control, Optional<SSLContext> tls) implements AdmissionSource {}
 
   /** A lab relay without a coordinator: the node keys listed in a file, re-read periodically. */
   public record FromAllowList(Path file) implements AdmissionSource {}
@@ -190,7 +191,7 @@ public final class RelayNode {
     }
     ControlClientSettings s = c.control();
     return Optional.of(ControlClient.start(system, "relay-" + s.nodeKey().publicKey().shortString(), s,
-        new TcpControlDialer(system, s.machineKey(), s.coordinatorKey(), SecureChannel.Settings.defaults()),
+        new TcpControlDialer(system, s.machineKey(), s.coordinatorKey(), SecureChannel.Settings.defaults(), c.tls()),
         new CoordinatorFeed(keys)));
   }
 

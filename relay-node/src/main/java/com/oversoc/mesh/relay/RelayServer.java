@@ -2,6 +2,7 @@ package com.oversoc.mesh.relay;
 
 import com.oversoc.mesh.actors.channel.Admission.Decision;
 import com.oversoc.mesh.actors.channel.SecureChannel;
+import com.oversoc.mesh.actors.channel.TlsContexts;
 import com.oversoc.mesh.actors.relay.HandshakeRefusal;
 import com.oversoc.mesh.actors.relay.RelayDialer;
 import com.oversoc.mesh.actors.relay.RelayFraming;
@@ -29,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -145,7 +145,7 @@ public final class RelayServer {
     String host = s.listen().getHostString();
     int port = s.listen().getPort();
     Source<Tcp.IncomingConnection, CompletionStage<Tcp.ServerBinding>> connections = s.tls()
-        .map(ctx -> Tcp.get(system).bindWithTls(host, port, () -> serverEngine(ctx), ACCEPT_BACKLOG, List.of(),
+        .map(ctx -> Tcp.get(system).bindWithTls(host, port, () -> TlsContexts.serverEngine(ctx), ACCEPT_BACKLOG, List.of(),
             Optional.empty(), session -> Optional.empty(), TLSClosing.eagerClose()))
         .orElseGet(() -> Tcp.get(system).bind(host, port, ACCEPT_BACKLOG, List.of(), false, Optional.empty()));
     return connections
@@ -199,12 +199,6 @@ public final class RelayServer {
       }
     }
     return Optional.empty();
-  }
-
-  private static SSLEngine serverEngine(SSLContext context) {
-    SSLEngine engine = context.createSSLEngine();
-    engine.setUseClientMode(false);
-    return engine;
   }
 
   /**

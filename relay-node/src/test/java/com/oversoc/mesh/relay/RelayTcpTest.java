@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.oversoc.mesh.actors.SystemClocks;
 import com.oversoc.mesh.actors.channel.SecureChannel;
+import com.oversoc.mesh.actors.channel.TlsContexts;
 import com.oversoc.mesh.actors.relay.DropReason;
 import com.oversoc.mesh.actors.relay.RelayClientSettings;
 import com.oversoc.mesh.actors.relay.TcpRelayDialer;
@@ -20,19 +21,15 @@ import com.oversoc.mesh.protocol.relay.RelayFrame.ServerRestarting;
 import com.oversoc.mesh.relay.RelayFixture.Client;
 import com.oversoc.mesh.relay.mesh.MeshPeer;
 import com.oversoc.mesh.relay.metrics.RelayMetrics;
-import java.io.FileInputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -184,9 +181,9 @@ class RelayTcpTest {
     assertTrue(openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0,
         new String(openssl.getInputStream().readAllBytes()));
 
-    RelayServer relay = F.server(RelayFixture.settings().withTls(RelayTls.serverContext(cert, key)));
+    RelayServer relay = F.server(RelayFixture.settings().withTls(TlsContexts.serverContext(cert, key)));
     InetSocketAddress at = bind(relay);
-    SSLContext trusting = trusting(cert);
+    SSLContext trusting = TlsContexts.clientContext(Optional.of(cert));
     Client a = F.tcpClient(at, relay.publicKey(), F.enrolledPrivate(), Optional.of(trusting), RelayClientSettings.node(true));
     Client b = F.tcpClient(at, relay.publicKey(), F.enrolledPrivate(), Optional.of(trusting), RelayClientSettings.node(true));
     F.await(() -> assertTrue(a.connected() && b.connected()));
@@ -203,23 +200,8 @@ class RelayTcpTest {
   void badTlsFilesAreTypedErrorsNamingTheFile(@TempDir Path dir) throws Exception {
     Path notPem = dir.resolve("cert.pem");
     java.nio.file.Files.writeString(notPem, "hello");
-    RelayTls.TlsConfigException e = org.junit.jupiter.api.Assertions.assertThrows(RelayTls.TlsConfigException.class,
-        () -> RelayTls.serverContext(notPem, notPem));
+    TlsContexts.TlsConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+        TlsContexts.TlsConfigException.class, () -> TlsContexts.serverContext(notPem, notPem));
     assertTrue(e.getMessage().contains(notPem.toString()), e.getMessage());
-  }
-
-  private static SSLContext trusting(Path certificate) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    try (FileInputStream in = new FileInputStream(certificate.toFile())) {
-      for (Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        trust.setCertificateEntry("relay", c);
-      }
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
   }
 }

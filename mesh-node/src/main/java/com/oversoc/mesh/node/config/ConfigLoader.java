@@ -114,7 +114,8 @@ public final class ConfigLoader {
     PlatformSettings platform = MeshNodeConfig.readPlatform(r);
 
     Config pekko = user.hasPath("pekko") ? user.getConfig("pekko").atKey("pekko") : ConfigFactory.empty();
-    return new NodeConfig(role, node, log, control, direct, coordinator, relay, gateway, platform, pekko);
+    return new NodeConfig(role, node, log, control, direct, coordinator, r.tlsFiles("ovsgw.coordinator.tls"), relay,
+        gateway, platform, pekko);
   }
 
   /** The lab relay's alternative to the coordinator feed, read here to decide what control needs. */
@@ -149,7 +150,8 @@ public final class ConfigLoader {
             + "printed on its first start");
       }
     }
-    return new ControlSettings(coordinators, key, authKey, authKeyFile);
+    return new ControlSettings(coordinators, key, authKey, authKeyFile, r.bool("ovsgw.control.tls"),
+        r.path("ovsgw.tls.trusted-certificates-file", false));
   }
 
   /** Every key the user set must exist in reference.conf (outside the free-form pekko block). */

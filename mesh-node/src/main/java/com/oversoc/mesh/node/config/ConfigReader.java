@@ -242,6 +242,21 @@ public final class ConfigReader {
   }
 
   /** A file system path; empty is a problem when {@code required}. */
+  /**
+   * A server's TLS files under {@code section}: {@code certificate-file} (PEM chain) and
+   * {@code private-key-file} (PEM PKCS#8), both or neither.
+   */
+  public Optional<NodeConfig.TlsFiles> tlsFiles(String section) {
+    Optional<Path> cert = path(section + ".certificate-file", false);
+    Optional<Path> key = path(section + ".private-key-file", false);
+    if (cert.isPresent() != key.isPresent()) {
+      problem(section + (cert.isPresent() ? ".private-key-file" : ".certificate-file"),
+          "missing: TLS needs both the certificate chain and its key; accepted: both files or neither");
+    }
+    return cert.isPresent() && key.isPresent()
+        ? Optional.of(new NodeConfig.TlsFiles(cert.get(), key.get())) : Optional.empty();
+  }
+
   public Optional<Path> path(String path, boolean required) {
     String s = string(path);
     if (s.isBlank()) {

@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
 final class CoordinatorConfig {
   private static final String P = "ovsgw.coordinator.";
   private static final String RELAY_ACCEPTED = "{ region = 1, code = \"eu-par\", host = \"relay-1.example.net\", "
-      + "port = 443, stun-port = 3478, public-key = \"<44-character base64>\" }";
-  private static final Set<String> RELAY_KEYS = Set.of("region", "code", "host", "port", "stun-port", "public-key");
+      + "port = 443, stun-port = 3478, public-key = \"<44-character base64>\", tls = false }";
+  private static final Set<String> RELAY_KEYS =
+      Set.of("region", "code", "host", "port", "stun-port", "public-key", "tls");
   private static final Pattern REGION_CODE = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
   private static final int MAX_POOL = 1000;
 
@@ -116,6 +117,7 @@ final class CoordinatorConfig {
         String host = c.getString("host");
         int port = c.getInt("port");
         int stun = c.hasPath("stun-port") ? c.getInt("stun-port") : 3478;
+        boolean tls = c.hasPath("tls") && c.getBoolean("tls");
         RelayPublicKey key = RelayPublicKey.parse(c.getString("public-key"));
         new Endpoint(host, port); // validates host and port
         if (region < 1 || region > 65535 || !REGION_CODE.matcher(code).matches() || stun < 0 || stun > 65535) {
@@ -128,7 +130,7 @@ final class CoordinatorConfig {
           throw new IllegalArgumentException("region " + region + " has two codes: " + b.getCode() + " and " + code);
         }
         b.addServers(RelayServer.newBuilder().setHost(host).setPort(port).setStunPort(stun)
-            .setPublicKey(ByteString.copyFrom(key.bytes())));
+            .setPublicKey(ByteString.copyFrom(key.bytes())).setTls(tls));
       } catch (ConfigException | KeyFormatException | AddressFormatException e) {
         r.problem(path, where + e.getMessage() + "; accepted: " + RELAY_ACCEPTED);
       } catch (IllegalArgumentException e) {

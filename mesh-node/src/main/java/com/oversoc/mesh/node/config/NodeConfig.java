@@ -16,6 +16,7 @@ import java.util.Optional;
  * known to be complete and consistent for its role.
  *
  * @param coordinator the coordinator role's settings (read for every role, used by the coordinator)
+ * @param coordinatorTls the coordinator's TLS files, when nodes connect to it with TLS
  * @param pekko the node's own {@code pekko { }} block (may be empty), passed to its actor system
  */
 public record NodeConfig(
@@ -25,6 +26,7 @@ public record NodeConfig(
     ControlSettings control,
     ListenSettings direct,
     CoordinatorSettings coordinator,
+    Optional<TlsFiles> coordinatorTls,
     RelaySettings relay,
     GatewaySettings gateway,
     PlatformSettings platform,
@@ -48,12 +50,17 @@ public record NodeConfig(
    * @param coordinatorKey the pinned static key of the coordinator
    * @param authKey a pre-auth key given inline
    * @param authKeyFile a file holding a pre-auth key, deleted after enrollment
+   * @param tls connect to the coordinators with TLS around the secure channel
+   * @param trustedCertificates the certificates TLS connections (to coordinators, and to relays
+   *     the relay map marks as TLS) trust; empty: the JVM's CA bundle
    */
   public record ControlSettings(
       List<Endpoint> coordinators,
       Optional<CoordinatorPublicKey> coordinatorKey,
       Optional<SecretString> authKey,
-      Optional<Path> authKeyFile) {}
+      Optional<Path> authKeyFile,
+      boolean tls,
+      Optional<Path> trustedCertificates) {}
 
   /** An address to bind: an IP literal and a port (0 picks a free one). */
   public record ListenSettings(IpLiteral address, int port) {}

@@ -22,14 +22,7 @@ final class RelayConfig {
 
   static RelaySettings read(ConfigReader r) {
     String p = "ovsgw.relay.";
-    Optional<Path> cert = r.path(p + "tls.certificate-file", false);
-    Optional<Path> key = r.path(p + "tls.private-key-file", false);
-    if (cert.isPresent() != key.isPresent()) {
-      r.problem(p + (cert.isPresent() ? "tls.private-key-file" : "tls.certificate-file"),
-          "missing: TLS needs both the certificate chain and its key; accepted: both files or neither");
-    }
-    Optional<TlsFiles> tls = cert.isPresent() && key.isPresent()
-        ? Optional.of(new TlsFiles(cert.get(), key.get())) : Optional.empty();
+    Optional<TlsFiles> tls = r.tlsFiles(p + "tls");
     RelayLimits limits = new RelayLimits(
         r.integer(p + "send-queue-packets", 1, MAX_QUEUE, "1.." + MAX_QUEUE + " packets"),
         r.duration(p + "write-timeout", Duration.ofMillis(100), Duration.ofMinutes(1)),

@@ -3,6 +3,7 @@ package com.oversoc.mesh.node.local;
 import com.oversoc.mesh.actors.keyfile.KeyFile;
 import com.oversoc.mesh.node.cli.Cli;
 import com.oversoc.mesh.node.config.ConfigLoader;
+import com.oversoc.mesh.node.config.NodeConfig;
 import com.oversoc.mesh.node.role.CoordinatorLauncher;
 import com.oversoc.mesh.node.role.MeshNodeLauncher;
 import com.oversoc.mesh.node.role.RelayLauncher;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A whole mesh on loopback, in this process: a coordinator (embedded H2), a relay, a gateway
@@ -53,6 +55,8 @@ public final class LocalMesh implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
   private final Path root;
   private final Duration relayGrace;
+  private final Optional<NodeConfig.TlsFiles> tls;
+  private int relayMetricsPort;
   private RoleLauncher.Running coordinator;
   private int adminPort;
   private Path gatewayConf;
@@ -61,7 +65,8 @@ public final class LocalMesh implements AutoCloseable {
   private MeshNodeLauncher.Node platform;
   private int forwardPort;
 
-  private LocalMesh(Path root, Duration relayGrace) {
+  private LocalMesh(Path root, Duration relayGrace, Optional<NodeConfig.TlsFiles> tls) {
+    this.tls = tls;
     this.root = root;
     this.relayGrace = relayGrace;
   }
@@ -78,7 +83,18 @@ public final class LocalMesh implements AutoCloseable {
 
   /** As {@link #start(Path, int)}, with the relay's admission grace period (tests make it short). */
   public static LocalMesh start(Path root, int forwardPort, Duration relayGrace) throws Exception {
-    LocalMesh mesh = new LocalMesh(root.toAbsolutePath(), relayGrace);
+    return start(root, forwardPort, relayGrace, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(Path, int, Duration)}, with the coordinator and the relay listening with TLS
+   * around the secure channel ({@code tls}: a certificate for 127.0.0.1 and its key), and the
+   * nodes and the relay dialing them so, trusting that certificate: how a deployment behind a
+   * TLS-only egress is configured.
+   */
+  public static LocalMesh start(Path root, int forwardPort, Duration relayGrace, Optional<NodeConfig.TlsFiles> tls)
+      throws Exception {
+    LocalMesh mesh = new LocalMesh(root.toAbsolutePath(), relayGrace, tls);
     try {
       mesh.startAll(forwardPort);
       return mesh;
@@ -96,6 +112,12 @@ public final class LocalMesh implements AutoCloseable {
     int relayPort = freeTcpPort();
     int stunPort = freeUdpPort();
     int metricsPort = freeTcpPort();
+    relayMetricsPort = metricsPort;
+    // With TLS: what the servers present, what the nodes set to dial them, what they trust.
+    String serverTls = tls.map(t -> "tls { certificate-file = \"" + t.certificateChain() + "\", private-key-file = \""
+        + t.privateKey() + "\" }").orElse("");
+    String clientTls = tls.map(t -> "tls = true").orElse("");
+    String trust = tls.map(t -> "tls.trusted-certificates-file = \"" + t.certificateChain() + "\"").orElse("");
     // Fixed for the run, so that a restarted node is where its peers' cached maps say it is.
     int gatewayUdp = freeUdpPort();
     int platformUdp = freeUdpPort();
@@ -113,10 +135,13 @@ public final class LocalMesh implements AutoCloseable {
             listen-address = "127.0.0.1"
             listen-port = %d
             admin-listen-port = %d
-            relays = [ { region = 1, code = "local", host = "127.0.0.1", port = %d, stun-port = %d, public-key = "%s" } ]
+            relays = [ { region = 1, code = "local", host = "127.0.0.1", port = %d, stun-port = %d, public-key = "%s",
+              tls = %s } ]
+            %s
           }
         }
-        """.formatted(root.resolve("coordinator"), control, admin, relayPort, stunPort, relayKey.publicKey().toBase64()));
+        """.formatted(root.resolve("coordinator"), control, admin, relayPort, stunPort, relayKey.publicKey().toBase64(),
+            tls.isPresent(), serverTls));
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     coordinator = new CoordinatorLauncher(new PrintStream(printed, true, StandardCharsets.UTF_8))
         .start(ConfigLoader.load(coordinatorConf, Map.of()));
@@ -142,7 +167,7 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     String controlSection = "coordinators = [\"127.0.0.1:" + control + "\"]\n    coordinator-public-key = \""
-        + coordinatorKey + "\"";
+        + coordinatorKey + "\"\n    " + clientTls;
     Path relayConf = write("relay", """
         ovsgw {
           role = relay
@@ -155,11 +180,13 @@ public final class LocalMesh implements AutoCloseable {
           relay {
             listen-address = "127.0.0.1", listen-port = %d, stun-port = %d, metrics.listen-port = %d
             admission.grace-period = %ds
+            %s
           }
+          %s
         }
         """.formatted(root.resolve("relay"), controlSection,
             authKeyLine(firstStart, admin, token, "relay", "oversoc", "relay"), relayPort, stunPort, metricsPort,
-            relayGrace.toSeconds()));
+            relayGrace.toSeconds(), serverTls, trust));
     started.add(new RelayLauncher(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
         .start(ConfigLoader.load(relayConf, Map.of())));
 
@@ -177,9 +204,10 @@ public final class LocalMesh implements AutoCloseable {
           }
           direct { listen-address = "127.0.0.1", listen-port = %d }
           gateway.allowed-targets = ["127.0.0.1:%d"]
+          %s
         }
         """.formatted(GATEWAY, root.resolve("gateway"), controlSection,
-            authKeyLine(firstStart, admin, token, "gateway", "acme", "gateway"), gatewayUdp, apiPort));
+            authKeyLine(firstStart, admin, token, "gateway", "acme", "gateway"), gatewayUdp, apiPort, trust));
     gateway = new MeshNodeLauncher().start(ConfigLoader.load(gatewayConf, Map.of()));
     started.add(gateway);
 
@@ -194,10 +222,11 @@ public final class LocalMesh implements AutoCloseable {
           }
           direct { listen-address = "127.0.0.1", listen-port = %d }
           platform.forwards = [ { listen = "127.0.0.1:%d", gateway = "%s", target = "127.0.0.1:%d" } ]
+          %s
         }
         """.formatted(PLATFORM, root.resolve("platform"), controlSection,
             authKeyLine(firstStart, admin, token, "platform", "oversoc", "platform"), platformUdp, forwardPort, GATEWAY,
-            apiPort));
+            apiPort, trust));
     platform = new MeshNodeLauncher().start(ConfigLoader.load(platformConf, Map.of()));
     started.add(platform);
 
@@ -288,6 +317,11 @@ public final class LocalMesh implements AutoCloseable {
 
   public SampleApi api() {
     return api;
+  }
+
+  /** The relay's Prometheus metrics port on loopback. */
+  public int relayMetricsPort() {
+    return relayMetricsPort;
   }
 
   /** The platform's port forward to the sample API. */

@@ -3,6 +3,7 @@ package com.oversoc.mesh.node.role;
 import com.oversoc.mesh.actors.ActorSystems;
 import com.oversoc.mesh.actors.SystemClocks;
 import com.oversoc.mesh.actors.channel.SecureChannel;
+import com.oversoc.mesh.actors.channel.TlsContexts;
 import com.oversoc.mesh.actors.keyfile.KeyFile;
 import com.oversoc.mesh.coordinator.Coordinator;
 import com.oversoc.mesh.coordinator.CoordinatorKeyFile;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -53,13 +55,16 @@ public final class CoordinatorLauncher implements RoleLauncher {
     try {
       Coordinator coordinator = Coordinator.start(system, s, key.key(), SystemClocks.WALL, random);
       Optional<String> firstToken = coordinator.service().firstAdminToken();
-      Tcp.ServerBinding control = ControlListener.bind(system, s.controlAddress().toString(), s.controlPort(),
+      Optional<SSLContext> tls = config.coordinatorTls().isPresent() ? Optional.of(TlsContexts.serverContext(
+          config.coordinatorTls().get().certificateChain(), config.coordinatorTls().get().privateKey()))
+          : Optional.empty();
+      Tcp.ServerBinding control = ControlListener.bind(system, s.controlAddress().toString(), s.controlPort(), tls,
           key.key(), new SecureChannel.Settings(SecureChannel.DEFAULT_HANDSHAKE_TIMEOUT, random),
           coordinator.connections()).toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       ServerBinding admin = AdminHttp.bind(system, new AdminApi(coordinator.service()), s.adminAddress().toString(),
           s.adminPort()).toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      LOG.info("coordinator: control protocol on {}, admin API on {}, public key {}", control.localAddress(),
-          admin.localAddress(), key.key().publicKey().toBase64());
+      LOG.info("coordinator: control protocol on {}{}, admin API on {}, public key {}", control.localAddress(),
+          tls.isPresent() ? " (TLS)" : "", admin.localAddress(), key.key().publicKey().toBase64());
       if (key.created()) {
         out.println("Coordinator public key (pin it in every node's ovsgw.control.coordinator-public-key):");
         out.println("  " + key.key().publicKey().toBase64());

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.oversoc.mesh.actors.ActorSystems;
 import com.oversoc.mesh.actors.SystemClocks;
 import com.oversoc.mesh.actors.channel.SecureChannel;
+import com.oversoc.mesh.actors.channel.TlsContexts;
 import com.oversoc.mesh.actors.control.AuthKey;
 import com.oversoc.mesh.actors.control.ControlClient;
 import com.oversoc.mesh.actors.control.ControlClientSettings;
@@ -63,6 +64,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
@@ -127,8 +129,10 @@ public final class MeshNodeLauncher implements RoleLauncher {
     UdpDatagramPort udp = UdpDatagramPort.bind(
         new InetSocketAddress(config.direct().address().toInetAddress(), config.direct().port()), name);
     AtomicReference<RelayMap> relayMap = new AtomicReference<>(RelayMap.getDefaultInstance());
+    // Relays the map marks tls = true are dialed inside TLS, trusting what ovsgw.tls trusts.
+    SSLContext relayTls = TlsContexts.clientContext(config.control().trustedCertificates());
     RelayDatagramPort relays = new RelayDatagramPort((region, home, listener) ->
-        relayClient(system, relayMap.get(), region, home, nodeKey.get(), random, listener));
+        relayClient(system, relayMap.get(), region, home, nodeKey.get(), relayTls, random, listener));
 
     MeshDataPlane.Side side = role == Role.GATEWAY ? MeshDataPlane.Side.GATEWAY : MeshDataPlane.Side.PLATFORM;
     Consumer<IncomingStream> incoming;
@@ -170,7 +174,8 @@ public final class MeshNodeLauncher implements RoleLauncher {
           relays.reset();
         }));
     ControlClient control = ControlClient.start(system, name, settings,
-        new TcpControlDialer(system, machineKey, c.coordinatorKey().orElseThrow(), SecureChannel.Settings.defaults()),
+        new TcpControlDialer(system, machineKey, c.coordinatorKey().orElseThrow(), SecureChannel.Settings.defaults(),
+            RelayLauncher.controlTls(c)),
         new ControlClient.Listener() {
           @Override
           public void onMessage(ControlClientSession session, com.oversoc.mesh.protocol.control.pb.ServerMessage message,
@@ -355,14 +360,15 @@ public final class MeshNodeLauncher implements RoleLauncher {
 
   /** The client for one relay region: its servers in turn, each pinned by its key from the relay map. */
   private static Optional<RelayClient> relayClient(ActorSystem<?> system, RelayMap map, int region, boolean home,
-      NodePrivateKey nodeKey, SecureRandom random, RelayClient.Listener listener) {
+      NodePrivateKey nodeKey, SSLContext tls, SecureRandom random, RelayClient.Listener listener) {
     Optional<RelayRegion> r = map.getRegionsList().stream().filter(x -> x.getRegionId() == region).findFirst();
     if (r.isEmpty() || r.get().getServersCount() == 0) {
       return Optional.empty();
     }
     List<RelayDialer> dialers = new ArrayList<>();
     for (RelayServer s : r.get().getServersList()) {
-      dialers.add(new TcpRelayDialer(system, new Endpoint(s.getHost(), s.getPort()), Optional.empty(), nodeKey,
+      dialers.add(new TcpRelayDialer(system, new Endpoint(s.getHost(), s.getPort()),
+          s.getTls() ? Optional.of(tls) : Optional.empty(), nodeKey,
           new RelayPublicKey(s.getPublicKey().toByteArray()), SecureChannel.Settings.defaults()));
     }
     return Optional.of(RelayClient.start(system, "relay-" + region + "-" + System.nanoTime(),

@@ -2,6 +2,7 @@ package com.oversoc.mesh.node.role;
 
 import com.oversoc.mesh.actors.ActorSystems;
 import com.oversoc.mesh.actors.SystemClocks;
+import com.oversoc.mesh.actors.channel.TlsContexts;
 import com.oversoc.mesh.actors.control.AuthKey;
 import com.oversoc.mesh.actors.control.ControlClient;
 import com.oversoc.mesh.actors.control.ControlClientSettings;
@@ -20,7 +21,6 @@ import com.oversoc.mesh.protocol.relay.RelayProtocol;
 import com.oversoc.mesh.relay.RelayKeyFiles;
 import com.oversoc.mesh.relay.RelayNode;
 import com.oversoc.mesh.relay.RelaySettings;
-import com.oversoc.mesh.relay.RelayTls;
 import com.oversoc.mesh.relay.admission.ActiveKeySet;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -76,11 +76,11 @@ public final class RelayLauncher implements RoleLauncher {
     Optional<MeshKey> meshKey = r.meshKeyFile().isPresent()
         ? Optional.of(RelayKeyFiles.readMeshKey(r.meshKeyFile().get())) : Optional.empty();
     Optional<SSLContext> tls = r.tls().isPresent()
-        ? Optional.of(RelayTls.serverContext(r.tls().get().certificateChain(), r.tls().get().privateKey()))
+        ? Optional.of(TlsContexts.serverContext(r.tls().get().certificateChain(), r.tls().get().privateKey()))
         : Optional.empty();
     RelayNode.AdmissionSource admission = r.allowListFile().isPresent()
         ? new RelayNode.FromAllowList(r.allowListFile().get())
-        : new RelayNode.FromCoordinator(controlSettings(config, key.key(), random));
+        : new RelayNode.FromCoordinator(controlSettings(config, key.key(), random), controlTls(config.control()));
     RelayLimits l = r.limits();
     RelaySettings settings = new RelaySettings(key.key(), address(r.address(), r.port()), tls, l.sendQueuePackets(),
         l.writeTimeout(), l.keepalive(), RelayProtocol.KEEPALIVE_JITTER,
@@ -145,6 +145,11 @@ public final class RelayLauncher implements RoleLauncher {
         .orElse(AuthKey.none());
     return RelayNode.controlSettings(relayKey, c.coordinators(), c.coordinatorKey().orElseThrow(), machine.key(),
         authKey, config.node().name().orElseGet(RelayLauncher::hostName), software());
+  }
+
+  /** TLS around the control connection when {@code ovsgw.control.tls} asks for it. */
+  static Optional<SSLContext> controlTls(ControlSettings c) throws IOException {
+    return c.tls() ? Optional.of(TlsContexts.clientContext(c.trustedCertificates())) : Optional.empty();
   }
 
   /** The host name as the kernel has it, if it is a valid node name; else empty (the coordinator picks one). */

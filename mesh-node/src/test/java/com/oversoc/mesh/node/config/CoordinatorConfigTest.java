@@ -112,4 +112,26 @@ class CoordinatorConfigTest {
     assertEquals(1, p.size(), p.toString());
     assertTrue(p.get(0).message().contains("unknown key colour"), p.get(0).message());
   }
+
+  @Test
+  void tlsFilesComeInPairsAndTheRelayMapSaysWhichRelaysSpeakTls() throws Exception {
+    NodeConfig c = ConfigLoader.load(Files.writeString(dir.resolve("t.conf"), BASE + """
+        ovsgw.coordinator {
+          tls { certificate-file = "/etc/ovsgw/cert.pem", private-key-file = "/etc/ovsgw/key.pem" }
+          relays = [ { region = 1, code = "eu", host = "relay-1.example.net", port = 443, public-key = "%s", tls = true },
+                     { region = 1, code = "eu", host = "relay-2.example.net", port = 443, public-key = "%s" } ]
+        }
+        """.formatted(RELAY_KEY, RELAY_KEY)), Map.of());
+    assertEquals(Path.of("/etc/ovsgw/cert.pem"), c.coordinatorTls().orElseThrow().certificateChain());
+    assertTrue(c.coordinator().relayMap().getRegions(0).getServers(0).getTls());
+    assertFalse(c.coordinator().relayMap().getRegions(0).getServers(1).getTls(), "plain TCP unless said");
+
+    List<ConfigProblem> p = problems("ovsgw.coordinator.tls.certificate-file = \"/etc/ovsgw/cert.pem\"\n");
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).toString().contains("ovsgw.coordinator.tls.private-key-file"), p.get(0).toString());
+    List<ConfigProblem> q = problems("ovsgw.coordinator.relays = [ { region = 1, code = eu, host = r.example.net, "
+        + "port = 443, public-key = \"" + RELAY_KEY + "\", tls = maybe } ]\n");
+    assertEquals(1, q.size(), q.toString());
+    assertTrue(q.get(0).toString().contains("ovsgw.coordinator.relays"), q.get(0).toString());
+  }
 }

@@ -1,6 +1,7 @@
 package com.oversoc.mesh.node.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,5 +91,20 @@ class MeshNodeConfigTest {
 
   private NodeConfig load(String text) throws Exception {
     return ConfigLoader.load(Files.writeString(dir.resolve("node.conf"), text), Map.of());
+  }
+
+  @Test
+  void aNodeDialsItsCoordinatorsInsideTlsWhenAskedAndTrustsWhatItIsTold() throws Exception {
+    NodeConfig plain = load(node("platform"));
+    assertFalse(plain.control().tls());
+    assertTrue(plain.control().trustedCertificates().isEmpty(), "the JVM's CA bundle unless told otherwise");
+    NodeConfig tls = load(node("platform")
+        + "ovsgw.control.tls = true\novsgw.tls.trusted-certificates-file = \"/etc/ovsgw/ca.pem\"\n");
+    assertTrue(tls.control().tls());
+    assertEquals(Optional.of(Path.of("/etc/ovsgw/ca.pem")), tls.control().trustedCertificates());
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> load(node("gateway") + "ovsgw.control.tls = sometimes\n"));
+    assertEquals(1, e.problems().size(), e.problems().toString());
+    assertTrue(e.problems().get(0).toString().contains("ovsgw.control.tls"), e.problems().toString());
   }
 }

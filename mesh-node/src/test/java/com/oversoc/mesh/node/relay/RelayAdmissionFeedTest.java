@@ -116,7 +116,7 @@ class RelayAdmissionFeedTest {
     RelaySettings relaySettings = RelaySettings.defaults(relayKey, new InetSocketAddress("127.0.0.1", 0))
         .withAdmissionGrace(GRACE);
     relay = RelayNode.start(relaySystem, new RelayNode.Settings(relaySettings, new InetSocketAddress("127.0.0.1", 0),
-            Optional.empty(), new RelayNode.FromCoordinator(feed), "test"),
+            Optional.empty(), new RelayNode.FromCoordinator(feed, Optional.empty()), "test"),
             new ActiveKeySet(SystemClocks.MONOTONIC, SystemClocks.WALL), SystemClocks.MONOTONIC)
         .toCompletableFuture().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     await(() -> relay.control().orElseThrow().state() == ControlClient.State.STREAMING, "the relay streams its feed");
@@ -137,7 +137,7 @@ class RelayAdmissionFeedTest {
 
   private void startCoordinator(int port) throws Exception {
     coordinator = Coordinator.start(coordinatorSystem, coordinatorSettings, coordinatorKey, SystemClocks.WALL, RANDOM);
-    control = ControlListener.bind(coordinatorSystem, "127.0.0.1", port, coordinatorKey,
+    control = ControlListener.bind(coordinatorSystem, "127.0.0.1", port, java.util.Optional.empty(), coordinatorKey,
         SecureChannel.Settings.defaults(), coordinator.connections()).toCompletableFuture()
         .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
   }
@@ -173,7 +173,7 @@ class RelayAdmissionFeedTest {
               ControlClientSession.Mode.MESH_NODE, List.of(new Endpoint("127.0.0.1", controlPort)),
               coordinatorKey.publicKey(), machine, key, AuthKey.inline(preAuthKey("acme", NodeRole.NODE_ROLE_GATEWAY)),
               name, "test").withBackoff(QUICK, new SplittableRandom(RANDOM.nextLong())),
-          new TcpControlDialer(nodeSystem, machine, coordinatorKey.publicKey(), SecureChannel.Settings.defaults()),
+          new TcpControlDialer(nodeSystem, machine, coordinatorKey.publicKey(), SecureChannel.Settings.defaults(), java.util.Optional.empty()),
           new ControlClient.Listener() {});
       closeFirst.add(control);
       await(() -> control.state() == ControlClient.State.STREAMING, name + " enrolled and streaming its map");

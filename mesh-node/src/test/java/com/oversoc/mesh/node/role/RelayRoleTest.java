@@ -245,7 +245,7 @@ class RelayRoleTest {
         gateway = ControlClient.start(nodes, "gateway", ControlClientSettings.defaults(ControlClientSession.Mode.MESH_NODE,
                 List.of(new Endpoint("127.0.0.1", control)), coordinatorKey, gatewayMachine, gatewayNode,
                 AuthKey.inline(gatewayAuthKey), "gw-1", "test"),
-            new TcpControlDialer(nodes, gatewayMachine, coordinatorKey, SecureChannel.Settings.defaults()),
+            new TcpControlDialer(nodes, gatewayMachine, coordinatorKey, SecureChannel.Settings.defaults(), java.util.Optional.empty()),
             new ControlClient.Listener() {});
         ControlClient gw = gateway;
         await(() -> gw.state() == ControlClient.State.STREAMING);

@@ -8,6 +8,8 @@ package com.oversoc.mesh.protocol.control;
  * <p>Changelog (newest first):
  *
  * <ul>
+ *   <li>3: RelayServer.tls, a relay that must be dialed with TLS (a version-2 node would dial it
+ *       without and fail, so enable relay TLS only once nodes speak 3; coordinators still serve 2).
  *   <li>2: ClientMessage/ServerMessage envelopes; enrollment (RegisterRequest with a node-key
  *       possession proof), peer-map stream (full MapResponse then deltas with seq, peer patches),
  *       endpoint reports, node-key rotation with an overlap, keepalives, typed ControlError
@@ -17,7 +19,7 @@ package com.oversoc.mesh.protocol.control;
  */
 public final class ControlProtocol {
   /** The version this build speaks. */
-  public static final int CAPABILITY_VERSION = 2;
+  public static final int CAPABILITY_VERSION = 3;
   /** The oldest client version this build still serves (1 had no conversation beyond hello). */
   public static final int MIN_SUPPORTED_CAPABILITY_VERSION = 2;
 

@@ -1,4 +1,4 @@
-package com.oversoc.mesh.relay;
+package com.oversoc.mesh.actors.channel;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,18 +22,20 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * The relay's optional TLS: a server context from the PEM files an ACME client such as certbot
- * writes (a certificate chain, and an unencrypted PKCS#8 private key, EC or RSA). TLS only gets a
- * relay through networks that let nothing but TLS out on 443; the secure channel inside it is
- * what authenticates the relay and protects the traffic.
+ * The optional TLS around the secure channel, for relays and coordinators, and for the nodes
+ * that dial them: a server context from the PEM files an ACME client such as certbot writes (a
+ * certificate chain, and an unencrypted PKCS#8 private key, EC or RSA), and a client context that
+ * trusts the JVM's CA bundle or exactly the certificates of a PEM file. TLS only gets a
+ * connection through networks that let nothing but TLS out on 443; the secure channel inside it
+ * is what authenticates both ends and protects the traffic.
  */
-public final class RelayTls {
+public final class TlsContexts {
   private static final Pattern PRIVATE_KEY =
       Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
   private static final char[] NO_PASSWORD = new char[0];
   private static final String[] KEY_ALGORITHMS = {"EC", "RSA", "Ed25519"};
 
-  private RelayTls() {}
+  private TlsContexts() {}
 
   /** Why the certificate or key cannot be used; the message names the file. */
   public static final class TlsConfigException extends IOException {
@@ -54,7 +56,7 @@ public final class RelayTls {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
-      store.setKeyEntry("relay", key, NO_PASSWORD, chain.toArray(Certificate[]::new));
+      store.setKeyEntry("server", key, NO_PASSWORD, chain.toArray(Certificate[]::new));
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(store, NO_PASSWORD);
       SSLContext context = SSLContext.getInstance("TLS");
@@ -64,6 +66,40 @@ public final class RelayTls {
       throw new TlsConfigException("the key in " + privateKey + " does not fit the certificate in "
           + certificateChain + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * A TLS client context: the JVM's default (its CA bundle) without {@code trusted}, else one
+   * that trusts exactly the certificates in that PEM file (a private CA, or the server's own
+   * self-signed certificate). Host names are verified by the dialer either way.
+   */
+  public static SSLContext clientContext(java.util.Optional<Path> trusted) throws IOException {
+    try {
+      if (trusted.isEmpty()) {
+        return SSLContext.getDefault();
+      }
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      int i = 0;
+      for (Certificate c : readCertificates(trusted.get())) {
+        store.setCertificateEntry("trusted-" + i++, c);
+      }
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new TlsConfigException("cannot trust the certificates in " + trusted.orElse(null) + ": " + e.getMessage());
+    }
+  }
+
+  /** A server-side engine of {@code context}, for a TLS listener (Pekko's {@code bindWithTls}). */
+  public static javax.net.ssl.SSLEngine serverEngine(SSLContext context) {
+    javax.net.ssl.SSLEngine engine = context.createSSLEngine();
+    engine.setUseClientMode(false);
+    return engine;
   }
 
   static List<Certificate> readCertificates(Path file) throws IOException {
