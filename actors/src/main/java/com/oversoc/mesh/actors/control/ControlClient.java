@@ -136,7 +136,7 @@ public final class ControlClient implements AutoCloseable {
     if (settings.rotation().isEmpty()) {
       throw new IllegalStateException("this control client does not rotate a node key");
     }
-    actor.tell(new ControlClientActor.RotateNow());
+    actor.tell(new ControlClientActor.Rotate());
   }
 
   /**

@@ -81,11 +81,8 @@ final class ControlClientActor {
 
   private record CloseTimeout() implements Command {}
 
-  /** Time to rotate the node key (or to try again). */
-  private record Rotate() implements Command {}
-
-  /** Rotate the node key now: asked for by the node. */
-  record RotateNow() implements Command {}
+  /** Time to rotate the node key: its schedule, a retry, or the node asking for it now. */
+  record Rotate() implements Command {}
 
   /** The coordinator confirmed the rotation sent on this attempt. */
   private record Rotated(long attempt, com.oversoc.mesh.protocol.control.pb.RotateNodeKeyResponse response)
@@ -192,10 +189,6 @@ final class ControlClientActor {
   private Behavior<Command> streaming() {
     return withConnection(Behaviors.receive(Command.class)
         .onMessage(Rotate.class, r -> {
-          startRotation();
-          return Behaviors.same();
-        })
-        .onMessage(RotateNow.class, r -> {
           startRotation();
           return Behaviors.same();
         })

@@ -72,7 +72,7 @@ public final class HandshakeWorker {
     }
     HandshakeIntake<Object> intake = gate.intake();
     InitiationOpener opener = gate.opener();
-    switch (intake.admit(m.message(), m.source(), backlog, now)) {
+    switch (intake.admitAddressed(m.message(), m.source(), backlog, now)) {
       case HandshakeIntake.Refuse r -> drops.count(r.drop().reason());
       case HandshakeIntake.Challenge c -> {
         drops.count(DropReason.COOKIE_REQUIRED);

@@ -129,10 +129,10 @@ public final class MeshNodeLauncher implements RoleLauncher {
     UdpDatagramPort udp = UdpDatagramPort.bind(
         new InetSocketAddress(config.direct().address().toInetAddress(), config.direct().port()), name);
     AtomicReference<RelayMap> relayMap = new AtomicReference<>(RelayMap.getDefaultInstance());
-    // Relays the map marks tls = true are dialed inside TLS, trusting what ovsgw.tls trusts.
-    SSLContext relayTls = TlsContexts.clientContext(config.control().trustedCertificates());
+    // What the node's TLS connections trust: coordinators with ovsgw.control.tls, relays the map marks tls = true.
+    SSLContext tls = TlsContexts.clientContext(config.control().trustedCertificates());
     RelayDatagramPort relays = new RelayDatagramPort((region, home, listener) ->
-        relayClient(system, relayMap.get(), region, home, nodeKey.get(), relayTls, random, listener));
+        relayClient(system, relayMap.get(), region, home, nodeKey.get(), tls, random, listener));
 
     MeshDataPlane.Side side = role == Role.GATEWAY ? MeshDataPlane.Side.GATEWAY : MeshDataPlane.Side.PLATFORM;
     Consumer<IncomingStream> incoming;
@@ -175,7 +175,7 @@ public final class MeshNodeLauncher implements RoleLauncher {
         }));
     ControlClient control = ControlClient.start(system, name, settings,
         new TcpControlDialer(system, machineKey, c.coordinatorKey().orElseThrow(), SecureChannel.Settings.defaults(),
-            RelayLauncher.controlTls(c)),
+            c.tls() ? Optional.of(tls) : Optional.empty()),
         new ControlClient.Listener() {
           @Override
           public void onMessage(ControlClientSession session, com.oversoc.mesh.protocol.control.pb.ServerMessage message,

@@ -148,7 +148,7 @@ public final class RelayLauncher implements RoleLauncher {
   }
 
   /** TLS around the control connection when {@code ovsgw.control.tls} asks for it. */
-  static Optional<SSLContext> controlTls(ControlSettings c) throws IOException {
+  private static Optional<SSLContext> controlTls(ControlSettings c) throws IOException {
     return c.tls() ? Optional.of(TlsContexts.clientContext(c.trustedCertificates())) : Optional.empty();
   }
 

@@ -20,8 +20,6 @@ import java.util.HexFormat;
  * </pre>
  */
 public final class Fetch {
-  /** Cheap to start, little of the two shared cores. */
-  static final String[] JVM_OPTIONS = {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m"};
   static final long PROGRESS_BYTES = 4L << 20;
   private static final int TIMEOUT_MILLIS = 60_000;
 

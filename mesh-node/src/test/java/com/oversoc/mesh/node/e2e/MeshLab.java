@@ -39,7 +39,6 @@ import java.util.stream.Collectors;
  *    relay-1    203.0.113.11   relay of region 1: :443, STUN :3478
  *    relay-2    203.0.113.12   a second relay of region 1, meshed with relay-1 (if asked for)
  *    platform   203.0.113.1x   platform: UDP 41641, port forward on its loopback :18080
- *                              (or behind a NAT router of its own, if asked for)
  *  dmz          198.51.100.10  the customer's NAT router with an outbound-only firewall
  *    gateway    10.1.0.2       gateway: UDP 41641
  *    api        10.1.0.3       the sample API on :8080, which the gateway may dial
@@ -69,34 +68,29 @@ final class MeshLab implements AutoCloseable {
    * What to build.
    *
    * @param relays relay servers in region 1 (1 or 2; two mesh with each other)
-   * @param platformBehindNat the platform behind a NAT router of its own (no firewall) instead of on a public address
    * @param relayGrace the relays' admission grace period (at least 10 s)
    * @param dmzUdpBlocked UDP blocked on the DMZ's uplink from the start: only TCP leaves the customer's network
    */
-  record Options(int relays, boolean platformBehindNat, Duration relayGrace, boolean dmzUdpBlocked) {
+  record Options(int relays, Duration relayGrace, boolean dmzUdpBlocked) {
     static Options defaults() {
-      return new Options(1, false, Duration.ofMinutes(5), false);
+      return new Options(1, Duration.ofMinutes(5), false);
     }
 
     Options withRelays(int n) {
-      return new Options(n, platformBehindNat, relayGrace, dmzUdpBlocked);
-    }
-
-    Options withPlatformBehindNat() {
-      return new Options(relays, true, relayGrace, dmzUdpBlocked);
+      return new Options(n, relayGrace, dmzUdpBlocked);
     }
 
     Options withRelayGrace(Duration grace) {
-      return new Options(relays, platformBehindNat, grace, dmzUdpBlocked);
+      return new Options(relays, grace, dmzUdpBlocked);
     }
 
     Options withDmzUdpBlocked() {
-      return new Options(relays, platformBehindNat, relayGrace, true);
+      return new Options(relays, relayGrace, true);
     }
   }
 
   /** A relay: its host, key and process. */
-  record Relay(Host host, RelayPrivateKey key, Path config, LabProcess process) {}
+  record Relay(Host host, RelayPrivateKey key, LabProcess process) {}
 
   private final NetLab lab;
   private final Options options;
@@ -107,7 +101,6 @@ final class MeshLab implements AutoCloseable {
   private final Host gatewayHost;
   private final Host apiHost;
   private final Host platformHost;
-  private final NatRouter platformNat;
   private final List<Relay> relays = new ArrayList<>();
   private Path coordinatorConfig;
   private LabProcess coordinator;
@@ -126,8 +119,7 @@ final class MeshLab implements AutoCloseable {
     for (int i = 1; i <= options.relays(); i++) {
       relayHosts.add(lab.host("relay-" + i));
     }
-    this.platformNat = options.platformBehindNat() ? lab.natRouter("vendor-nat", Firewall.NONE) : null;
-    this.platformHost = platformNat != null ? platformNat.host("platform") : lab.host("platform");
+    this.platformHost = lab.host("platform");
     this.dmz = lab.natRouter("dmz", Firewall.OUTBOUND_ONLY);
     if (options.dmzUdpBlocked()) {
       dmz.faults().blockUdp();
@@ -138,7 +130,7 @@ final class MeshLab implements AutoCloseable {
       Files.createDirectories(state, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       for (int i = 0; i < relayHosts.size(); i++) {
         RelayPrivateKey key = RelayKeyFiles.loadOrCreate(state.resolve("relay-" + (i + 1)), random).key();
-        relays.add(new Relay(relayHosts.get(i), key, null, null));
+        relays.add(new Relay(relayHosts.get(i), key, null));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -224,7 +216,7 @@ final class MeshLab implements AutoCloseable {
           }
           """.formatted(name, state.resolve(name), controlSection(), writeSecret(name + ".auth-key", relayKey + "\n"),
           ip(r.host()), RELAY_PORT, STUN_PORT, options.relayGrace().toSeconds(), mesh));
-      relays.set(i, new Relay(r.host(), r.key(), config, r.host().startJava("relay", ovsgw("run", "--config",
+      relays.set(i, new Relay(r.host(), r.key(), r.host().startJava("relay", ovsgw("run", "--config",
           config.toString()))));
     }
     for (Relay r : relays) {
@@ -299,7 +291,7 @@ final class MeshLab implements AutoCloseable {
   /** Starts a {@link Fetch} of {@code /bytes/N} through the platform's port forward, read at most that fast (0: no limit). */
   LabProcess fetch(long bytes, long bytesPerSecond) {
     return platformHost.startJava("fetch", JavaMain.of(Fetch.class, "http://127.0.0.1:" + FORWARD_PORT + "/bytes/" + bytes,
-        Long.toString(bytesPerSecond)).withJvmOptions(Fetch.JVM_OPTIONS));
+        Long.toString(bytesPerSecond)).small());
   }
 
   /** Stops the gateway process and starts it again from its configuration and state directory (already enrolled). */
@@ -315,20 +307,12 @@ final class MeshLab implements AutoCloseable {
     coordinator.stop();
   }
 
-  LabProcess coordinator() {
-    return coordinator;
-  }
-
   LabProcess gateway() {
     return gateway;
   }
 
   LabProcess platform() {
     return platform;
-  }
-
-  LabProcess api() {
-    return api;
   }
 
   List<Relay> relays() {
@@ -339,21 +323,9 @@ final class MeshLab implements AutoCloseable {
     return dmz;
   }
 
-  Host gatewayHost() {
-    return gatewayHost;
-  }
-
-  Host platformHost() {
-    return platformHost;
-  }
-
-  /** Where the world sees the platform: its own address, or its NAT router's. */
+  /** The platform's address on the lab's internet. */
   String platformPublicIp() {
-    return ip(platformNat != null ? platformNat : platformHost);
-  }
-
-  NetLab lab() {
-    return lab;
+    return ip(platformHost);
   }
 
   static String ip(Host host) {

@@ -18,6 +18,14 @@ public record JavaMain(Class<?> mainClass, List<String> jvmOptions, List<String>
     return new JavaMain(mainClass, List.of(), List.of(arguments));
   }
 
+  /**
+   * A small, short-lived helper process (a traffic probe, an HTTP client): it starts fast and
+   * takes little of the two shared cores.
+   */
+  public JavaMain small() {
+    return withJvmOptions("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m");
+  }
+
   public JavaMain withJvmOptions(String... options) {
     return new JavaMain(mainClass, List.of(options), arguments);
   }

@@ -29,8 +29,6 @@ import java.util.Set;
  * </pre>
  */
 public final class Probe {
-  /** A probe is tiny and short-lived: start fast, use little of the two shared cores. */
-  private static final String[] JVM_OPTIONS = {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m"};
   private static final int RESEND_MILLIS = 200;
   private static final int MAX_DATAGRAM = 2048;
   /** Slow start and tbf's initial bucket are over by then, so the window sees the steady rate. */
@@ -72,7 +70,7 @@ public final class Probe {
   }
 
   private static JavaMain probe(String... args) {
-    return JavaMain.of(Probe.class, args).withJvmOptions(JVM_OPTIONS);
+    return JavaMain.of(Probe.class, args).small();
   }
 
   public static void main(String[] args) throws IOException, InterruptedException {

@@ -48,9 +48,17 @@ public final class HandshakeIntake<A> {
    * @param backlog handshake messages waiting behind this one (the load signal)
    */
   public Verdict admit(HandshakeMessage m, A source, int backlog, long now) {
-    if (!cookies.checkMac1(m)) {
+    if (!addressedHere(m)) {
       return new Refuse(ReceiveResult.drop(DropReason.INVALID_MAC1, "mac1 does not match this node's public key"));
     }
+    return admitAddressed(m, source, backlog, now);
+  }
+
+  /**
+   * As {@link #admit}, for a message whose mac1 {@link #addressedHere} already accepted (a device
+   * with two keys finds the right intake that way, and need not hash the message twice).
+   */
+  public Verdict admitAddressed(HandshakeMessage m, A source, int backlog, long now) {
     if (load.isUnderLoad(backlog, now)) {
       if (!cookies.checkMac2(m, addresses.cookieBytes(source), now)) {
         return new Challenge(cookies.createReply(m, addresses.cookieBytes(source), now));
